@@ -1,0 +1,47 @@
+import pino, { type Logger, type LevelWithSilent } from 'pino'
+
+/**
+ * The one place that decides how keypool logs: JSON lines on stdout, or pretty lines for people.
+ * Modules never pick levels for themselves beyond the policy in `log/events.ts`; they receive a
+ * logger (or emit events) and the server owns what becomes a line.
+ */
+export interface LoggerOptions {
+  level?: LevelWithSilent
+  pretty?: boolean
+  /** Where lines go; stdout when absent. Tests pass a stream to read lines back as JSON. */
+  destination?: NodeJS.WritableStream
+}
+
+export const LOG_LEVELS: readonly LevelWithSilent[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+]
+
+export function isLogLevel(text: string): text is LevelWithSilent {
+  return (LOG_LEVELS as readonly string[]).includes(text)
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info'
+  const base = { level, base: { svc: 'keypool' }, timestamp: pino.stdTimeFunctions.isoTime }
+
+  if (options.pretty) {
+    const transport = pino.transport({
+      target: 'pino-pretty',
+      options: { colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l' },
+    })
+    return pino(base, transport)
+  }
+  if (options.destination) return pino(base, options.destination)
+  return pino(base, pino.destination({ dest: 1, sync: false }))
+}
+
+/** A logger that writes nothing, for library use and tests that do not read logs. */
+export const silentLogger: Logger = pino({ level: 'silent' })
+
+export type { Logger }
