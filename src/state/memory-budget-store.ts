@@ -1,0 +1,75 @@
+import {
+  Budget,
+  type AcquireResult,
+  type BudgetSnapshot,
+  type Cost,
+  type Reservation,
+} from '../limits/budget.js'
+import type { BudgetLimits } from '../limits/resolve.js'
+import type { BudgetStore, Penalty } from '../limits/store.js'
+
+/**
+ * Budgets in this process's memory: synchronous, and atomic because JavaScript runs one call
+ * at a time. Budgets are created on first use and kept; their number is bounded by projects
+ * times budget models, and budget models by the tables, the config and the one `other`.
+ */
+export class MemoryBudgetStore implements BudgetStore {
+  /** project → budget model → budget. Two lookups, no key string built per call. */
+  readonly #budgets = new Map<string, Map<string, Budget>>()
+
+  tryAcquire(project: string, limits: BudgetLimits, cost: Cost, now: number): AcquireResult {
+    return this.budget(project, limits).tryAcquire(cost, now)
+  }
+
+  correct(reservation: Reservation, actualInputTokens: number): void {
+    const budget = this.#budgets.get(reservation.project)?.get(reservation.budgetModel)
+    budget?.correct(reservation, actualInputTokens)
+  }
+
+  penalise(project: string, limits: BudgetLimits, penalty: Penalty, now: number): void {
+    const budget = this.budget(project, limits)
+    if (penalty.kind === 'retry') budget.coolUntil(penalty.until, now)
+    else if (penalty.kind === 'bare') budget.coolBare(now)
+    else budget.exhaust(now)
+  }
+
+  recordSuccess(project: string, limits: BudgetLimits, now: number): void {
+    this.budget(project, limits).recordSuccess(now)
+  }
+
+  nextFitAt(project: string, limits: BudgetLimits, cost: Cost, now: number): number {
+    return this.budget(project, limits).nextFitAt(cost, now)
+  }
+
+  headroom(project: string, limits: BudgetLimits, now: number): number {
+    return this.budget(project, limits).headroom(now)
+  }
+
+  snapshot(now: number): BudgetSnapshot[] {
+    const all: BudgetSnapshot[] = []
+    for (const models of this.#budgets.values()) {
+      for (const budget of models.values()) all.push(budget.snapshot(now))
+    }
+    return all
+  }
+
+  /**
+   * The budget itself, created on first use, its numbers brought up to `limits` (a reload, or
+   * `other` asked for by pools with different defaults: each call is held to its own numbers).
+   */
+  budget(project: string, limits: BudgetLimits): Budget {
+    let models = this.#budgets.get(project)
+    if (!models) {
+      models = new Map()
+      this.#budgets.set(project, models)
+    }
+    let budget = models.get(limits.budgetModel)
+    if (!budget) {
+      budget = new Budget(project, limits.budgetModel, limits)
+      models.set(limits.budgetModel, budget)
+    } else if (!budget.hasLimits(limits)) {
+      budget.setLimits(limits)
+    }
+    return budget
+  }
+}
