@@ -118,3 +118,8 @@ export class ManualClock implements Clock {
     return best
   }
 }
+
+/** Real milliseconds for a span of the clock's time; a manual clock's spans count as real. */
+export function toRealMs(clock: Clock, ms: number): number {
+  return clock.realMsPerMs > 0 ? ms * clock.realMsPerMs : ms
+}

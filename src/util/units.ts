@@ -35,3 +35,12 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor(minutes / 60)
   return minutes % 60 ? `${hours}h${minutes % 60}m` : `${hours}h`
 }
+
+/** A short human form of a size, for messages: `100mb`, `512kb`, `17b`. */
+export function formatSize(bytes: number): string {
+  for (const unit of ['gb', 'mb', 'kb'] as const) {
+    const scale = SIZE_BYTES[unit]!
+    if (bytes >= scale && bytes % scale === 0) return `${bytes / scale}${unit}`
+  }
+  return `${bytes}b`
+}

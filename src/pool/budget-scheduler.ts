@@ -1,0 +1,464 @@
+import type { Config, Strategy } from '../config/schema.js'
+import { KeypoolError } from '../errors/keypool-error.js'
+import type { UpstreamVerdict } from '../gemini/upstream-error.js'
+import type { Reservation } from '../limits/budget.js'
+import { nextPacificMidnight } from '../limits/pacific-day.js'
+import { LimitResolver, type RateLimits } from '../limits/resolve.js'
+import { isPromise, type BudgetStore } from '../limits/store.js'
+import type { KeypoolEvents } from '../observe/events.js'
+import { HeldBytesLimit, QueueLimits } from '../queue/limits.js'
+import type { QueueEntry } from '../queue/queue-entry.js'
+import type { Clock } from '../util/clock.js'
+import { formatDuration } from '../util/units.js'
+import type { RuntimeKey } from './key.js'
+import { Lane, Slot } from './lane.js'
+import type { Pool } from './pool.js'
+import { predictStart } from './predict.js'
+import { groupByProject, type ProjectGroup } from './project-group.js'
+import type { CallPlan, Cost, Lease, Outcome, Scheduler } from './scheduler.js'
+
+/** Ready slots compared per choice under most-headroom: exact for small pools, bounded for big. */
+const SAMPLE = 8
+
+export interface BudgetSchedulerOptions {
+  config: Config
+  clock: Clock
+  store: BudgetStore
+  events: KeypoolEvents
+  pools: readonly Pool[]
+  random?: () => number
+  /** Told when a key is flagged, so that it can be probed back into rotation. */
+  onKeyFlagged?: (key: RuntimeKey) => void
+}
+
+interface BudgetLease extends Lease {
+  readonly slot: Slot | undefined
+  readonly lane: Lane<Waiter> | undefined
+  readonly reservation: Reservation | undefined
+}
+
+interface Waiter {
+  readonly plan: CallPlan
+  readonly lane: Lane<Waiter>
+  readonly enqueuedAt: number
+  readonly bytes: number
+  entry: QueueEntry<Waiter> | undefined
+  resolve(lease: Lease): void
+  reject(error: Error): void
+  cleanup(): void
+}
+
+/**
+ * Never sends a call that a budget does not allow (design sections 3 and 6). A call for a model
+ * goes to a project whose (project, model) budget admits it now, chosen by the pool's strategy;
+ * otherwise it waits in its lane until the earliest budget frees, or is refused at once when
+ * that is later than it may wait. Calls without a model budget (count, other) take any active
+ * key in turn.
+ */
+export class BudgetScheduler implements Scheduler {
+  readonly #config: Config
+  readonly #clock: Clock
+  readonly #store: BudgetStore
+  readonly #events: KeypoolEvents
+  readonly #random: () => number
+  readonly #onKeyFlagged: (key: RuntimeKey) => void
+  readonly #groups = new Map<Pool, ProjectGroup[]>()
+  readonly #resolvers = new Map<Pool, LimitResolver>()
+  readonly #queueLimits = new Map<Pool, QueueLimits>()
+  readonly #lanes = new Map<Pool, Map<string, Lane<Waiter>>>()
+  readonly #freeCursor = new Map<Pool, number>()
+
+  constructor(options: BudgetSchedulerOptions) {
+    this.#config = options.config
+    this.#clock = options.clock
+    this.#store = options.store
+    this.#events = options.events
+    this.#random = options.random ?? Math.random
+    this.#onKeyFlagged = options.onKeyFlagged ?? (() => {})
+    const heldBytes = new HeldBytesLimit(options.config.queue.maxBytes)
+    for (const pool of options.pools) {
+      this.#groups.set(pool, groupByProject(pool.keys))
+      const { limits } = options.config
+      this.#resolvers.set(pool, new LimitResolver({ limits, defaultLimits: pool.config.defaultLimits }))
+      this.#queueLimits.set(pool, new QueueLimits({ maxSize: options.config.queue.maxSize, heldBytes }))
+      this.#lanes.set(pool, new Map())
+    }
+  }
+
+  acquire(plan: CallPlan): Promise<Lease> {
+    try {
+      if (plan.model === undefined || plan.operation === 'count' || plan.operation === 'other') {
+        return Promise.resolve(this.#freeLease(plan))
+      }
+      return this.#acquireBudgeted(plan, this.#lane(plan.pool, plan.model))
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+  }
+
+  #acquireBudgeted(plan: CallPlan, lane: Lane<Waiter>): Promise<Lease> {
+    const now = this.#clock.now()
+    this.#refuseTooLarge(lane, plan.cost)
+    if (lane.waiting.size === 0) {
+      const lease = this.#grant(lane, plan, now, now)
+      if (lease) return Promise.resolve(lease)
+    }
+    this.#refuseWithoutKeys(lane)
+    this.#refuseLongWait(lane, plan, now)
+    return this.#enqueue(lane, plan, now)
+  }
+
+  settle(lease: Lease, outcome: Outcome): void {
+    const { slot, lane, reservation } = lease as BudgetLease
+    const now = this.#clock.now()
+    if (outcome.kind === 'answered' && reservation && outcome.usage?.prompt !== undefined) {
+      void this.#store.correct(reservation, outcome.usage.prompt)
+    }
+    if (outcome.kind === 'refused') this.#learn(lease.key, slot, lane, outcome.verdict, now)
+    else if (slot && outcome.kind === 'answered') {
+      void this.#store.recordSuccess(slot.group.project, slot.limits, now)
+    }
+    if (lane) this.#pump(lane)
+  }
+
+  drain(): number {
+    let drained = 0
+    for (const lanes of this.#lanes.values()) {
+      for (const lane of lanes.values()) {
+        for (let entry = lane.waiting.shift(0); entry; entry = lane.waiting.shift(0)) {
+          entry.item.cleanup()
+          entry.item.reject(new KeypoolError('KP_ERR_SHUTTING_DOWN', { retry: '1s' }, 1))
+          drained++
+        }
+      }
+    }
+    return drained
+  }
+
+  /** A key whose state changed back to active (a probe passed): its slots may serve again. */
+  keyRestored(key: RuntimeKey): void {
+    for (const [pool, lanes] of this.#lanes) {
+      if (!pool.keys.includes(key)) continue
+      for (const lane of lanes.values()) {
+        for (const slot of lane.slots) if (slot.group.project === key.project) lane.revive(slot)
+        this.#pump(lane)
+      }
+    }
+  }
+
+  /** How many calls wait in each pool, by priority, for the status page and metrics. */
+  queueDepths(): Array<{ pool: string; depth: number; byPriority: Record<string, number> }> {
+    const out = []
+    for (const [pool, lanes] of this.#lanes) {
+      const byPriority: Record<string, number> = {}
+      let depth = 0
+      for (const lane of lanes.values()) {
+        for (const [priority, count] of lane.waiting.byPriority()) {
+          byPriority[priority] = (byPriority[priority] ?? 0) + count
+          depth += count
+        }
+      }
+      out.push({ pool: pool.name, depth, byPriority })
+    }
+    return out
+  }
+
+  #lane(pool: Pool, model: string): Lane<Waiter> {
+    const resolver = this.#resolvers.get(pool)!
+    const groups = this.#groups.get(pool)!
+    const laneModel = resolver.resolve(model, groups[0]!.keys[0]!.usageTier).budgetModel
+    const lanes = this.#lanes.get(pool)!
+    let lane = lanes.get(laneModel)
+    if (!lane) {
+      const slots = groups.map((g) => new Slot(g, resolver.resolve(model, g.keys[0]!.usageTier)))
+      lane = new Lane(pool, laneModel, slots)
+      lanes.set(laneModel, lane)
+    }
+    return lane
+  }
+
+  /** A call that no budget could ever admit is refused at once (`keypool.RequestTooLarge`). */
+  #refuseTooLarge(lane: Lane<Waiter>, cost: Cost): void {
+    let fitsSomewhere = false
+    let worst: { limit: keyof RateLimits; max: number; cost: number } | undefined
+    for (const slot of lane.slots) {
+      const over = exceededLimit(slot.limits, cost)
+      if (!over) fitsSomewhere = true
+      else worst ??= over
+    }
+    if (fitsSomewhere || !worst) return
+    throw new KeypoolError('KP_ERR_REQUEST_TOO_LARGE', {
+      cost: worst.cost,
+      limit: worst.limit,
+      model: lane.model,
+      max: worst.max,
+    })
+  }
+
+  /** Every project of the pool lost its keys (disabled, flagged): nothing can be sent. */
+  #refuseWithoutKeys(lane: Lane<Waiter>): void {
+    if (lane.slots.some((slot) => slot.group.hasActiveKey)) return
+    const detail = 'every key is disabled or flagged'
+    throw new KeypoolError('KP_ERR_NO_KEY', { pool: lane.pool.name, detail })
+  }
+
+  /** Refuses at once a call whose predicted wait is longer than it may wait, or a full queue. */
+  #refuseLongWait(lane: Lane<Waiter>, plan: CallPlan, now: number): void {
+    const start = predictStart(this.#store, lane.slots, lane.waitingUnits, plan.cost, now)
+    const waitMs = start - now
+    const retry = Number.isFinite(waitMs) ? waitMs / 1000 : undefined
+    if (start > plan.deadline) {
+      throw new KeypoolError(
+        'KP_ERR_WAIT_TOO_LONG',
+        {
+          model: lane.model,
+          allowed: formatDuration(Math.max(0, plan.deadline - now)),
+          retry: retry === undefined ? 'an unknown time' : formatDuration(waitMs),
+        },
+        retry ?? 60,
+      )
+    }
+  }
+
+  #enqueue(lane: Lane<Waiter>, plan: CallPlan, now: number): Promise<Lease> {
+    const bytes = (plan as { body?: Buffer }).body?.length ?? 0
+    const limits = this.#queueLimits.get(lane.pool)!
+    const admission = limits.tryAdmit(bytes)
+    if (!admission.admitted) {
+      const depth = limits.size
+      throw new KeypoolError('KP_ERR_QUEUE_FULL', { pool: lane.pool.name, depth, retry: '1s' }, 1)
+    }
+    return new Promise<Lease>((resolve, reject) => {
+      const waiter = this.#waiter(lane, plan, now, bytes, resolve, reject)
+      lane.waitingUnits += plan.cost.requests
+      waiter.entry = lane.waiting.push(waiter, {
+        priority: plan.client.priority,
+        client: plan.client.id,
+        units: plan.cost.requests,
+        enqueuedAt: now,
+        bytes,
+      })
+      this.#arm(lane)
+    })
+  }
+
+  #waiter(
+    lane: Lane<Waiter>,
+    plan: CallPlan,
+    now: number,
+    bytes: number,
+    resolve: (lease: Lease) => void,
+    reject: (error: Error) => void,
+  ): Waiter {
+    const limits = this.#queueLimits.get(lane.pool)!
+    const onAbort = () => {
+      if (waiter.entry && lane.waiting.remove(waiter.entry)) {
+        waiter.cleanup()
+        reject(new KeypoolError('KP_ERR_INTERNAL', { detail: 'client went away' }))
+      }
+    }
+    const deadline = this.#clock.setTimer(plan.deadline - now, () => {
+      if (waiter.entry && lane.waiting.remove(waiter.entry)) {
+        waiter.cleanup()
+        const waited = formatDuration(this.#clock.now() - now)
+        reject(new KeypoolError('KP_ERR_QUEUE_TIMEOUT', { waited }))
+      }
+    })
+    const waiter: Waiter = {
+      plan,
+      lane,
+      enqueuedAt: now,
+      bytes,
+      entry: undefined,
+      resolve,
+      reject,
+      cleanup: () => {
+        lane.waitingUnits -= plan.cost.requests
+        deadline.cancel()
+        plan.signal.removeEventListener('abort', onAbort)
+        limits.release(bytes)
+      },
+    }
+    plan.signal.addEventListener('abort', onAbort, { once: true })
+    return waiter
+  }
+
+  /** Serves waiting calls in order while budgets admit them, then arms the lane's timer. */
+  #pump(lane: Lane<Waiter>): void {
+    const now = this.#clock.now()
+    for (let entry = lane.head(now); entry; entry = lane.head(now)) {
+      const waiter = entry.item
+      const lease = this.#grant(lane, waiter.plan, now, waiter.enqueuedAt)
+      if (!lease) break
+      lane.waiting.remove(entry)
+      waiter.cleanup()
+      waiter.resolve(lease)
+    }
+    this.#arm(lane)
+  }
+
+  #arm(lane: Lane<Waiter>): void {
+    const at = lane.waiting.size > 0 ? lane.nextWakeAt : Infinity
+    if (at === lane.timerAt) return
+    lane.timer?.cancel()
+    lane.timer = undefined
+    lane.timerAt = at
+    if (!Number.isFinite(at)) return
+    lane.timer = this.#clock.setTimer(at - this.#clock.now(), () => {
+      lane.timer = undefined
+      lane.timerAt = Infinity
+      this.#pump(lane)
+    })
+  }
+
+  /**
+   * Takes the units of the best ready slot that admits the call. Slots that cannot admit it
+   * now go to sleep until they can; the rest are compared by the pool's strategy.
+   */
+  #grant(lane: Lane<Waiter>, plan: CallPlan, now: number, since: number): BudgetLease | undefined {
+    lane.wakeDue(now)
+    const strategy = lane.pool.config.strategy
+    for (;;) {
+      const slot = this.#choose(lane, plan, now, strategy)
+      if (!slot) return undefined
+      const result = this.#store.tryAcquire(slot.group.project, slot.limits, plan.cost, now)
+      if (isPromise(result)) throw new Error('the budget scheduler needs a synchronous store')
+      if (!result.ok) {
+        lane.sleep(slot, result.retryAt)
+        continue
+      }
+      const key = slot.group.pickKey(plan.tried, strategy, this.#random)!
+      const waitedMs = now - since
+      return { key, budgetModel: slot.limits.budgetModel, waitedMs, slot, lane, reservation: result.reservation }
+    }
+  }
+
+  #choose(lane: Lane<Waiter>, plan: CallPlan, now: number, strategy: Strategy): Slot | undefined {
+    let best: Slot | undefined
+    let bestScore = -Infinity
+    let compared = 0
+    for (let visits = lane.readyCount * 2 + 1; visits > 0 && compared < SAMPLE; visits--) {
+      const slot = lane.nextReady()
+      if (!slot) break
+      if (!slot.group.hasActiveKey) {
+        lane.makeDormant(slot)
+        continue
+      }
+      const fitAt = this.#store.nextFitAt(slot.group.project, slot.limits, plan.cost, now)
+      if (fitAt > now) {
+        lane.sleep(slot, fitAt)
+        continue
+      }
+      compared++
+      const score = this.#score(slot, plan, now, strategy)
+      if (score > bestScore) {
+        best = slot
+        bestScore = score
+      }
+      if (strategy === 'round-robin' && score >= 0) break
+    }
+    return best
+  }
+
+  /** Higher is better; a project whose keys this call already tried ranks below all others. */
+  #score(slot: Slot, plan: CallPlan, now: number, strategy: Strategy): number {
+    const penalty = slot.group.isSpentFor(plan.tried) ? -2 : 0
+    if (strategy === 'most-headroom') {
+      return penalty + this.#store.headroom(slot.group.project, slot.limits, now)
+    }
+    if (strategy === 'weighted') {
+      // Weighted random choice by sampling keys u^(1/w): the largest wins.
+      return penalty + this.#random() ** (1 / Math.max(1e-9, slot.group.activeWeight))
+    }
+    return penalty
+  }
+
+  /** Applies what an upstream refusal taught (design section 6's table). */
+  #learn(
+    key: RuntimeKey,
+    slot: Slot | undefined,
+    lane: Lane<Waiter> | undefined,
+    verdict: UpstreamVerdict,
+    now: number,
+  ): void {
+    switch (verdict.kind) {
+      case 'cool':
+      case 'cool-blind':
+      case 'exhausted':
+        return this.#penalise(key, slot, lane, verdict, now)
+      case 'disable-key':
+        if (key.state === 'disabled') return
+        key.disable(verdict.reason, now)
+        return this.#events.keyStateChanged({ key: key.id, state: 'disabled', reason: verdict.reason })
+      case 'flag-key':
+        if (key.state !== 'active') return
+        key.flag(verdict.reason, now)
+        this.#onKeyFlagged(key)
+        return this.#events.keyStateChanged({ key: key.id, state: 'flagged', reason: verdict.reason })
+      case 'server':
+      case 'client':
+        return
+    }
+  }
+
+  #penalise(
+    key: RuntimeKey,
+    slot: Slot | undefined,
+    lane: Lane<Waiter> | undefined,
+    verdict: Extract<UpstreamVerdict, { kind: 'cool' | 'cool-blind' | 'exhausted' }>,
+    now: number,
+  ): void {
+    if (!slot || !lane) return
+    const { project } = slot.group
+    const model = slot.limits.budgetModel
+    this.#events.upstreamRateLimited({ key: key.id, model, window: verdict.window })
+    if (verdict.kind === 'exhausted') {
+      void this.#store.penalise(project, slot.limits, { kind: 'day' }, now)
+      const until = nextPacificMidnight(now)
+      lane.sleep(slot, until)
+      return this.#events.budgetStateChanged({ project, model, state: 'exhausted', until })
+    }
+    const penalty =
+      verdict.kind === 'cool' && verdict.retryAfterMs !== undefined
+        ? { kind: 'retry' as const, until: now + verdict.retryAfterMs }
+        : { kind: 'bare' as const }
+    void this.#store.penalise(project, slot.limits, penalty, now)
+    const until = this.#store.nextFitAt(project, slot.limits, { requests: 1, tokens: 0 }, now)
+    lane.sleep(slot, until)
+    this.#events.budgetStateChanged({ project, model, state: 'cooling', until })
+  }
+
+  /** Calls that take no model budget: any active key of the pool, in turn. */
+  #freeLease(plan: CallPlan): BudgetLease {
+    const keys = plan.pool.keys
+    const start = this.#freeCursor.get(plan.pool) ?? 0
+    let fallback: RuntimeKey | undefined
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[(start + i) % keys.length]!
+      if (!key.isActive) continue
+      if (!plan.tried.has(key.id)) {
+        this.#freeCursor.set(plan.pool, (start + i + 1) % keys.length)
+        return freeLease(key, plan)
+      }
+      fallback ??= key
+    }
+    if (fallback) return freeLease(fallback, plan)
+    const detail = 'every key is disabled or flagged'
+    throw new KeypoolError('KP_ERR_NO_KEY', { pool: plan.pool.name, detail })
+  }
+}
+
+function freeLease(key: RuntimeKey, plan: CallPlan): BudgetLease {
+  const budgetModel = plan.model ?? 'other'
+  return { key, budgetModel, waitedMs: 0, slot: undefined, lane: undefined, reservation: undefined }
+}
+
+function exceededLimit(
+  limits: RateLimits,
+  cost: Cost,
+): { limit: keyof RateLimits; max: number; cost: number } | undefined {
+  if (cost.requests > limits.rpm) return { limit: 'rpm', max: limits.rpm, cost: cost.requests }
+  if (cost.tokens > limits.tpm) return { limit: 'tpm', max: limits.tpm, cost: cost.tokens }
+  if (cost.requests > limits.rpd) return { limit: 'rpd', max: limits.rpd, cost: cost.requests }
+  return undefined
+}

@@ -1,0 +1,129 @@
+import type { ResolvedLimits } from '../limits/resolve.js'
+import { BinaryHeap, type HeapSlot } from '../queue/heap.js'
+import { FairQueue } from '../queue/fair-queue.js'
+import type { QueueEntry } from '../queue/queue-entry.js'
+import type { Timer } from '../util/clock.js'
+import type { Pool } from './pool.js'
+import type { ProjectGroup } from './project-group.js'
+
+/**
+ * One project's budget for one lane's model: where the scheduler looks for room.
+ * Invariant: a slot is in exactly one place. `ready` slots are believed to admit a call now;
+ * `asleep` ones cannot before `wakeAt` (a full window, a cooldown, a spent day); `dormant` ones
+ * have no active key and return when a key of their project does.
+ */
+export class Slot {
+  readonly group: ProjectGroup
+  readonly limits: ResolvedLimits
+  place: 'ready' | 'asleep' | 'dormant' = 'ready'
+  wakeAt = 0
+  readyIndex = -1
+  heapSlot: HeapSlot<Slot> | undefined
+
+  constructor(group: ProjectGroup, limits: ResolvedLimits) {
+    this.group = group
+    this.limits = limits
+  }
+}
+
+/**
+ * The calls of one pool for one budget model, and the project slots that can serve them.
+ * Waiting calls are dispatched per lane, so a model whose budgets are spent never blocks calls
+ * for another. Choosing touches ready slots only: a full or cooling slot sleeps in a heap by
+ * its wake time, so a pool of 1,000 projects costs what a pool of 3 does.
+ */
+export class Lane<W> {
+  readonly pool: Pool
+  readonly model: string
+  readonly slots: readonly Slot[]
+  readonly waiting = new FairQueue<W>()
+  /** Invariant: the request units of the calls in `waiting`, for wait predictions. */
+  waitingUnits = 0
+  readonly #ready: Slot[] = []
+  readonly #asleep = new BinaryHeap<Slot>((a, b) => a.wakeAt < b.wakeAt)
+  #cursor = 0
+  /** The timer armed for the earliest wake or deadline, and when it fires. */
+  timer: Timer | undefined
+  timerAt = Infinity
+
+  constructor(pool: Pool, model: string, slots: readonly Slot[]) {
+    this.pool = pool
+    this.model = model
+    this.slots = slots
+    for (const slot of slots) this.#addReady(slot)
+  }
+
+  get readyCount(): number {
+    return this.#ready.length
+  }
+
+  /** The next ready slot in turn (round-robin over the ready list). */
+  nextReady(): Slot | undefined {
+    if (this.#ready.length === 0) return undefined
+    this.#cursor = (this.#cursor + 1) % this.#ready.length
+    return this.#ready[this.#cursor]
+  }
+
+  sleep(slot: Slot, until: number): void {
+    if (slot.place === 'asleep') {
+      if (until > slot.wakeAt) {
+        slot.wakeAt = until
+        this.#asleep.update(slot.heapSlot!)
+      }
+      return
+    }
+    this.#leave(slot)
+    slot.place = 'asleep'
+    slot.wakeAt = until
+    slot.heapSlot = this.#asleep.push(slot)
+  }
+
+  makeDormant(slot: Slot): void {
+    this.#leave(slot)
+    slot.place = 'dormant'
+  }
+
+  /** A dormant slot whose project has an active key again. */
+  revive(slot: Slot): void {
+    if (slot.place === 'dormant') this.#addReady(slot)
+  }
+
+  /** Moves every slot whose wake time has come back to the ready list. */
+  wakeDue(now: number): void {
+    for (let top = this.#asleep.peek(); top && top.wakeAt <= now; top = this.#asleep.peek()) {
+      this.#asleep.pop()
+      top.heapSlot = undefined
+      this.#addReady(top)
+    }
+  }
+
+  /** When the earliest sleeping slot wakes; Infinity when none sleeps. */
+  get nextWakeAt(): number {
+    return this.#asleep.peek()?.wakeAt ?? Infinity
+  }
+
+  /** The waiting call that would be served first. */
+  head(now: number): QueueEntry<W> | undefined {
+    return this.waiting.peek(now)
+  }
+
+  #addReady(slot: Slot): void {
+    slot.place = 'ready'
+    slot.readyIndex = this.#ready.length
+    this.#ready.push(slot)
+  }
+
+  #leave(slot: Slot): void {
+    if (slot.place === 'ready') {
+      const last = this.#ready.pop()!
+      if (last !== slot) {
+        this.#ready[slot.readyIndex] = last
+        last.readyIndex = slot.readyIndex
+      }
+      slot.readyIndex = -1
+    } else if (slot.place === 'asleep' && slot.heapSlot) {
+      this.#asleep.remove(slot.heapSlot)
+      slot.heapSlot = undefined
+    }
+  }
+}

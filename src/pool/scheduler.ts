@@ -1,0 +1,51 @@
+import type { Operation } from '../config/schema.js'
+import type { UpstreamVerdict } from '../gemini/upstream-error.js'
+import type { Usage } from '../gemini/usage.js'
+import type { Client } from '../server/client-auth.js'
+import type { RuntimeKey } from './key.js'
+import type { Pool } from './pool.js'
+
+/** What a call costs a budget: request units (items for a batch embed) and input tokens. */
+export interface Cost {
+  requests: number
+  tokens: number
+}
+
+/** Everything the scheduler needs to place one call on a key. */
+export interface CallPlan {
+  readonly requestId: string
+  readonly pool: Pool
+  /** The model's name without `models/`; undefined for calls that name none. */
+  readonly model: string | undefined
+  readonly operation: Operation
+  readonly cost: Cost
+  readonly client: Client
+  /** Clock time after which the call may no longer wait. */
+  readonly deadline: number
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal
+  /** Keys this call already tried; a retry goes elsewhere when it can. */
+  readonly tried: Set<string>
+}
+
+/** A key granted to one attempt, with the budget units it took. */
+export interface Lease {
+  readonly key: RuntimeKey
+  /** The budget's model name (a glob's name, or `other`), for labels and state. */
+  readonly budgetModel: string
+  readonly waitedMs: number
+}
+
+export type Outcome =
+  | { kind: 'answered'; usage: Usage | undefined }
+  | { kind: 'refused'; verdict: UpstreamVerdict }
+  | { kind: 'failed' }
+
+export interface Scheduler {
+  /** Waits until a key may take the call, or throws keypool's refusal (429/503/504). */
+  acquire(plan: CallPlan): Promise<Lease>
+  /** Tells the scheduler what the attempt taught: usage to correct, keys or budgets to rest. */
+  settle(lease: Lease, outcome: Outcome): void
+  /** Refuses every waiting call (shutdown); returns how many there were. */
+  drain(): number
+}
