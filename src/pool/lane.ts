@@ -60,8 +60,8 @@ export class Lane<W> {
   /** The next ready slot in turn (round-robin over the ready list). */
   nextReady(): Slot | undefined {
     if (this.#ready.length === 0) return undefined
-    this.#cursor = (this.#cursor + 1) % this.#ready.length
-    return this.#ready[this.#cursor]
+    if (this.#cursor >= this.#ready.length) this.#cursor = 0
+    return this.#ready[this.#cursor++]
   }
 
   sleep(slot: Slot, until: number): void {

@@ -143,10 +143,12 @@ async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<At
 function upstreamRequest(ctx: ProxyContext, call: Call, lease: Lease) {
   const query = stripKeyParam(call.route.query)
   const secret = lease.key.secret
-  const keyQuery = call.keyInQuery ? `key=${encodeURIComponent(secret)}` : ''
-  const fullQuery = [query, keyQuery].filter(Boolean).join('&')
+  // One credential only: Google answers 401 to a key and a Bearer token together.
   const placement = call.route.kind === 'openai' ? 'bearer' : 'header'
-  const headerKey = call.keyInQuery && placement === 'header' ? undefined : secret
+  const inQuery = call.keyInQuery && placement === 'header'
+  const keyQuery = inQuery ? `key=${encodeURIComponent(secret)}` : ''
+  const fullQuery = [query, keyQuery].filter(Boolean).join('&')
+  const headerKey = inQuery ? undefined : secret
   const remaining = Math.max(1, call.headersDeadline - ctx.clock.now())
   return {
     origin: ctx.upstreamOrigin,
