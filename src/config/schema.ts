@@ -7,19 +7,24 @@ import { parseDuration, parseSize } from '../util/units.js'
  */
 
 const duration = z
-  .union([z.string(), z.number()])
+  .union([z.string(), z.number()], { error: 'expected a duration such as 500ms, 30s, 5m or 1h' })
   .describe('A duration such as 500ms, 30s, 5m, 1h or 7d (a bare number is milliseconds)')
   .transform((value, ctx) => {
     const ms = typeof value === 'number' ? value : parseDuration(value)
     if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration like 30s or 5m, got "${value}"` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration like 30s or 5m, got "${value}"`,
+      })
       return z.NEVER
     }
     return ms
   })
 
 const size = z
-  .union([z.string(), z.number().int().nonnegative()])
+  .union([z.string(), z.number().int().nonnegative()], {
+    error: 'expected a size such as 512kb, 20mb or 1gb',
+  })
   .describe('A size such as 512kb, 20mb or 1gb (a bare number is bytes)')
   .transform((value, ctx) => {
     const bytes = typeof value === 'number' ? value : parseSize(value)
@@ -30,7 +35,9 @@ const size = z
     return bytes
   })
 
-const word = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, - and _')
+const word = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, - and _')
 const count = z.number().int().nonnegative()
 
 export const USAGE_TIERS = ['free', 'tier1', 'tier2', 'tier3'] as const
@@ -39,12 +46,18 @@ export const STRATEGIES = ['most-headroom', 'round-robin', 'weighted'] as const
 
 const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT, e.g. 127.0.0.1:8787')
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, {
+    error: 'expected HOST:PORT, e.g. 127.0.0.1:8787',
+    abort: true,
+  })
+  .refine((text) => Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535, {
+    error: 'expected a port of at most 65535',
+  })
 
 const serverSchema = z.strictObject({
   listen: hostPort.default('127.0.0.1:8787').describe('Address to listen on; loopback by default'),
   upstream: z
-    .url()
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
     .default('https://generativelanguage.googleapis.com')
     .describe('Where calls go: Google, or the simulator'),
   requestTimeout: duration.prefault('10m').describe('Whole request, queue wait included'),
@@ -73,13 +86,18 @@ const keySchema = z
     id: word.describe('Name used in logs, metrics and headers; never the secret'),
     key: z.string().min(1).optional().describe('The API key (use ${ENV_VAR})'),
     keyFile: z.string().min(1).optional().describe('A file holding the API key'),
-    project: word.optional().describe('Keys of one Google Cloud project share its quota'),
+    project: word
+      .optional()
+      .describe('Keys of one Google Cloud project share its quota; without one, its own'),
     usageTier: z.enum(USAGE_TIERS).default('free').describe("Google's billing tier of the key"),
     weight: z.number().positive().default(1).describe('Share of calls under strategy: weighted'),
   })
   .refine((k) => (k.key === undefined) !== (k.keyFile === undefined), {
     message: 'give exactly one of key or keyFile',
   })
+  // A key without `project` is its own project (design section 3); the default lives here so
+  // that every reader of the config sees a project, and `key:` cannot clash with a word.
+  .transform((k) => ({ ...k, project: k.project ?? `key:${k.id}` }))
 
 const rateLimits = {
   rpm: count.optional().describe('Requests in any 60 s'),
@@ -96,13 +114,13 @@ const limitSchema = z.strictObject({
 const poolSchema = z.strictObject({
   match: z
     .strictObject({
-      operations: z.array(z.enum(OPERATIONS)).min(1).optional(),
+      operations: z.array(z.enum(OPERATIONS)).min(1).optional().describe('Kinds of call'),
       models: z.array(z.string().min(1)).min(1).optional().describe('Model globs'),
     })
     .prefault({})
     .describe('Which calls this pool serves; empty matches all'),
   keys: z.array(word).min(1).describe('Ids of the keys in this pool'),
-  strategy: z.enum(STRATEGIES).default('most-headroom'),
+  strategy: z.enum(STRATEGIES).default('most-headroom').describe('How a key is chosen'),
   defaultLimits: z
     .strictObject({ rpm: count.default(5), tpm: count.default(250_000), rpd: count.default(20) })
     .prefault({})
@@ -123,20 +141,21 @@ const retrySchema = z.strictObject({
 })
 
 const tierSchema = z.strictObject({
-  priority: z.number().int().default(0),
+  priority: z.number().int().default(0).describe('Higher goes first'),
   requestsPerDay: count.optional().describe('Calls per Pacific day'),
   rpm: count.optional().describe('Calls per minute'),
 })
 
 const clientSchema = z
   .strictObject({
-    id: word,
+    id: word.describe('Name used in logs and metrics'),
     token: z.string().min(8).optional().describe('The token the client sends as its API key'),
     tokenSha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
-      .optional(),
-    tier: word.default('free'),
+      .optional()
+      .describe('SHA-256 of the token, so the file holds no secret'),
+    tier: word.default('free').describe('A name under tiers'),
   })
   .refine((c) => (c.token === undefined) !== (c.tokenSha256 === undefined), {
     message: 'give exactly one of token or tokenSha256',
@@ -150,15 +169,19 @@ const adminSchema = z.strictObject({
 export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   state: stateSchema.prefault({}),
-  keys: z.array(keySchema).min(1),
-  limits: z.array(limitSchema).default([]),
-  pools: z.record(word, poolSchema).refine((p) => Object.keys(p).length > 0, 'define at least one pool'),
+  keys: z.array(keySchema).min(1).describe('The Gemini API keys to share'),
+  limits: z.array(limitSchema).default([]).describe('Overrides of the built-in limit tables'),
+  pools: z
+    .record(word, poolSchema)
+    .refine((p) => Object.keys(p).length > 0, 'define at least one pool')
+    .describe('In file order, the first whose match fits serves a call'),
   queue: queueSchema.prefault({}),
   retry: retrySchema.prefault({}),
   tiers: z
     .record(word, tierSchema)
-    .default({ free: { priority: 0 }, premium: { priority: 1 }, vip: { priority: 2 } }),
-  clients: z.array(clientSchema).default([]),
+    .default({ free: { priority: 0 }, premium: { priority: 1 }, vip: { priority: 2 } })
+    .describe("Plans keypool gives its clients (not Google's usageTier)"),
+  clients: z.array(clientSchema).default([]).describe('None: anonymous (loopback only)'),
   admin: adminSchema.prefault({}),
 })
 

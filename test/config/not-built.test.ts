@@ -1,0 +1,71 @@
+import t from 'tap'
+import { ConfigError } from '../../src/config/errors.js'
+import { parseConfigText } from '../../src/config/load.js'
+import { NOT_BUILT } from '../../src/config/not-built.js'
+
+function linesOf(text: string): string[] {
+  try {
+    parseConfigText(text, { source: 'config/keypool.yaml', env: {} })
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split('\n')
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+t.test('options of parts not built yet are refused, each with its own message', async (t) => {
+  const text = `server:
+  tls: { cert: ./tls/cert.pem, key: ./tls/key.pem }
+state:
+  store: sqlite
+  sqlite: { path: ./data/keypool.db }
+  redis: { url: "redis://127.0.0.1:6379" }
+keys: [{ id: a, key: k }]
+limits:
+  - { models: gemini-2.5-pro, rpm: 5, liveSessions: 3 }
+pools:
+  main:
+    keys: [a]
+    fallbackModels: { gemini-2.5-pro: [gemini-2.5-flash] }
+cache:
+  embeddings: { enabled: true, ttl: 7d }
+`
+  t.same(linesOf(text), [
+    'config/keypool.yaml:2 server.tls: the TLS listener comes with the Live API and is not ' +
+      'built yet; remove it',
+    'config/keypool.yaml:4 state.store: the sqlite store is not built yet; use memory',
+    'config/keypool.yaml:5 state.sqlite: the sqlite store is not built yet; remove this section',
+    'config/keypool.yaml:6 state.redis: the redis store is not built yet; remove this section',
+    'config/keypool.yaml:9 limits[0].liveSessions: Live API session limits are not built yet; ' +
+      'remove it',
+    'config/keypool.yaml:13 pools.main.fallbackModels: model fallback is not built yet; remove it',
+    'config/keypool.yaml:14 cache: response caching is not built yet; remove this section',
+  ])
+})
+
+t.test('state.store: redis is refused as not built, memory is accepted', async (t) => {
+  const base = `keys: [{ id: a, key: k }]\npools: { main: { keys: [a] } }\n`
+  t.same(linesOf(`state: { store: redis }\n${base}`), [
+    'config/keypool.yaml:1 state.store: the redis store is not built yet; use memory',
+  ])
+  t.same(linesOf(`state: { store: disk }\n${base}`), [
+    'config/keypool.yaml:1 state.store: expected one of: memory',
+  ])
+  const config = parseConfigText(`state: { store: memory }\n${base}`, { source: 'x', env: {} })
+  t.equal(config.state.store, 'memory')
+})
+
+t.test('the not-built table is one small list', async (t) => {
+  t.same(
+    NOT_BUILT.map((row) => row.path.join('.')),
+    [
+      'cache',
+      'state.store',
+      'state.sqlite',
+      'state.redis',
+      'server.tls',
+      'pools.*.fallbackModels',
+      'limits.[].liveSessions',
+    ],
+  )
+})
