@@ -55,6 +55,10 @@ export interface StreamBroken {
   bytes: number
 }
 
+/** Why the queue refused a call: at once, or later (deadline passed, shutdown). */
+export type QueueRejection =
+  'queue-full' | 'wait-too-long' | 'too-large' | 'no-key' | 'timeout' | 'shutdown'
+
 export interface KeypoolEvents {
   requestFinished(event: RequestFinished): void
   upstreamAnswered(event: UpstreamAnswered): void
@@ -70,6 +74,9 @@ export interface KeypoolEvents {
     until: number | undefined
   }): void
   upstreamRateLimited(event: { key: string; model: string; window: 'minute' | 'day' | 'other' }): void
+  /** A call took a budget and a key; `waitedMs` is 0 when it did not wait. */
+  queueWaited(event: { pool: string; priority: number; waitedMs: number }): void
+  queueRejected(event: { pool: string; reason: QueueRejection }): void
   /** An upstream answer worth an operator's attention that penalises no key. */
   upstreamWarning(event: { requestId: string; key: string; status: number; message: string }): void
   clientRefused(event: { requestId: string; address: string; code: string }): void
@@ -87,6 +94,8 @@ export const noEvents: KeypoolEvents = {
   keyStateChanged: () => {},
   budgetStateChanged: () => {},
   upstreamRateLimited: () => {},
+  queueWaited: () => {},
+  queueRejected: () => {},
   upstreamWarning: () => {},
   clientRefused: () => {},
   internalError: () => {},
@@ -98,8 +107,8 @@ export function fanOut(...observers: KeypoolEvents[]): KeypoolEvents {
   const out = {} as Record<keyof KeypoolEvents, (event: never) => void>
   for (const name of Object.keys(noEvents) as Array<keyof KeypoolEvents>) {
     out[name] = (event: never) => {
-      for (const o of observers) (o[name] as (e: never) => void)(event)
+      for (const o of observers) o[name](event)
     }
   }
-  return out as KeypoolEvents
+  return out
 }

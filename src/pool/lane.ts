@@ -115,6 +115,8 @@ export class Lane<W> {
 
   #leave(slot: Slot): void {
     if (slot.place === 'ready') {
+      // The slot just handed out leaves: the one swapped into its place is next in turn.
+      if (slot.readyIndex === this.#cursor - 1) this.#cursor--
       const last = this.#ready.pop()!
       if (last !== slot) {
         this.#ready[slot.readyIndex] = last

@@ -38,7 +38,11 @@ export class ProjectGroup {
    * An active key, preferring those the call has not tried; taken in turn, or by weight under
    * `strategy: weighted`. Undefined when no key of the project is active.
    */
-  pickKey(tried: ReadonlySet<string>, strategy: Strategy, random: () => number): RuntimeKey | undefined {
+  pickKey(
+    tried: ReadonlySet<string>,
+    strategy: Strategy,
+    random: () => number,
+  ): RuntimeKey | undefined {
     if (strategy === 'weighted') return this.#pickWeighted(tried, random)
     let fallback: RuntimeKey | undefined
     for (let i = 0; i < this.keys.length; i++) {

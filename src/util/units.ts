@@ -1,6 +1,12 @@
 /** Parsing of the config's human units: durations (`500ms`, `30s`, `5m`, `1h`, `7d`) and sizes. */
 
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const DURATION_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+}
 const SIZE_BYTES: Record<string, number> = {
   b: 1,
   kb: 1024,

@@ -15,8 +15,16 @@ export async function send(
   const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers }
   if (init.key !== undefined) headers['x-goog-api-key'] = init.key
   const body =
-    init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
-  const res = await fetch(url + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body })
+    init.body === undefined
+      ? undefined
+      : typeof init.body === 'string'
+        ? init.body
+        : JSON.stringify(init.body)
+  const res = await fetch(url + path, {
+    method: init.method ?? (body ? 'POST' : 'GET'),
+    headers,
+    body,
+  })
   const text = await res.text()
   let json: any
   try {
@@ -37,6 +45,6 @@ export function generate(
   return send(url, `/v1beta/models/${model}:generateContent`, {
     body: { contents: [{ role: 'user', parts: [{ text }] }] },
     headers,
-    key: 'client',
+    key: headers['x-goog-api-key'] ?? 'client',
   })
 }

@@ -1,5 +1,5 @@
 /** Polls `check` on real time in small steps until it holds; fails after `ms` real milliseconds. */
-export async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
   const until = Date.now() + ms
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)

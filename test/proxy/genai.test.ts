@@ -48,9 +48,15 @@ t.test('@google/genai with apiVersion v1 embeds, counts and lists models', async
     contents: ['first text', 'second text'],
   })
   t.equal(embedded.embeddings?.length, 2)
-  const counted = await ai.models.countTokens({ model: 'gemini-2.5-flash', contents: 'four words right here' })
+  const counted = await ai.models.countTokens({
+    model: 'gemini-2.5-flash',
+    contents: 'four words right here',
+  })
   t.ok((counted.totalTokens ?? 0) > 0)
   const pager = await ai.models.list()
   t.ok(pager.page.length > 0, 'models are listed')
-  t.ok(stack.sim.calls.every((c) => c.path.startsWith('/v1/')), 'every call went to /v1')
+  t.ok(
+    stack.sim.calls.every((c) => c.path.startsWith('/v1/')),
+    'every call went to /v1',
+  )
 })
