@@ -125,13 +125,6 @@ t.test('check applies --listen as serve would', async (t) => {
   t.match(io.err(), 'server.listen (from --listen): 0.0.0.0:8787 is not a loopback address')
 })
 
-t.test('check --probe is refused as not built yet, with exit code 2', async (t) => {
-  const io = memoryIO({ ALPHA_2_KEY: 'x' })
-  t.equal(await run(['--config', fixture(t), '--probe'], io), 2)
-  t.match(io.err(), '--probe is not built yet')
-  t.equal(io.out(), '')
-})
-
 t.test('check refuses an unknown flag or an argument with exit code 2', async (t) => {
   const io = memoryIO({})
   t.equal(await run(['--verbose'], io), 2)
