@@ -66,8 +66,12 @@ function checkPools(config: Config): RawIssue[] {
 
 function checkLimits(config: Config): RawIssue[] {
   return config.limits.flatMap((entry, index): RawIssue[] => {
-    if (entry.rpm !== undefined || entry.tpm !== undefined || entry.rpd !== undefined) return []
-    return [{ path: ['limits', index], message: 'give at least one of rpm, tpm or rpd' }]
+    const { rpm, tpm, rpd, liveSessions } = entry
+    if (rpm !== undefined || tpm !== undefined || rpd !== undefined) return []
+    if (liveSessions !== undefined) return []
+    return [
+      { path: ['limits', index], message: 'give at least one of rpm, tpm, rpd or liveSessions' },
+    ]
   })
 }
 

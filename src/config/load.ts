@@ -6,6 +6,7 @@ import { ConfigError, formatPath, type ConfigIssue, type RawIssue } from './erro
 import { fromZod, yamlErrorMap } from './issues.js'
 import { readKeyFiles } from './key-files.js'
 import { removeNotBuilt } from './not-built.js'
+import { resolveTlsFiles } from './tls-files.js'
 import { configSchema, type Config } from './schema.js'
 import { parseYamlSource, type YamlSource } from './yaml-source.js'
 
@@ -72,9 +73,10 @@ export function parseConfigText(text: string, options: ParseOptions): Config {
   }
 
   const keyFiles = readKeyFiles(parsed.data.keys, options.baseDir ?? process.cwd())
-  const issues = [...early, ...crossCheck(parsed.data), ...keyFiles.issues]
+  const tls = resolveTlsFiles(parsed.data.server, options.baseDir ?? process.cwd())
+  const issues = [...early, ...crossCheck(parsed.data), ...keyFiles.issues, ...tls.issues]
   if (issues.length > 0) throw fail(issues)
-  return deepFreeze({ ...parsed.data, keys: keyFiles.keys })
+  return deepFreeze({ ...parsed.data, server: tls.server, keys: keyFiles.keys })
 }
 
 /** Issues with their path and line, in file order (issues with no line last). */

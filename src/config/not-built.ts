@@ -22,15 +22,7 @@ export const NOT_BUILT: readonly NotBuilt[] = [
   },
   { path: ['state', 'sqlite'], message: 'the sqlite store is not built yet; remove this section' },
   { path: ['state', 'redis'], message: 'the redis store is not built yet; remove this section' },
-  {
-    path: ['server', 'tls'],
-    message: 'the TLS listener comes with the Live API and is not built yet; remove it',
-  },
   { path: ['pools', '*', 'fallbackModels'], message: 'model fallback is not built yet; remove it' },
-  {
-    path: ['limits', '[]', 'liveSessions'],
-    message: 'Live API session limits are not built yet; remove it',
-  },
 ]
 
 /** Reports and deletes every not-built option in `raw`, so the schema does not report it too. */

@@ -72,6 +72,16 @@ const serverSchema = z.strictObject({
     .default('')
     .describe('Outbound HTTP(S) proxy; HTTPS_PROXY and NO_PROXY are honoured too'),
   shutdownGrace: duration.prefault('30s').describe('On SIGTERM, time left for in-flight calls'),
+  tls: z
+    .strictObject({
+      cert: z
+        .string()
+        .min(1)
+        .describe('PEM certificate file (chain included), relative to the config'),
+      key: z.string().min(1).describe('PEM private key file, relative to the config'),
+    })
+    .optional()
+    .describe('Serve HTTPS and WSS instead of HTTP on listen (Python opens Live with wss://)'),
 })
 
 const stateSchema = z.strictObject({
@@ -105,10 +115,18 @@ const rateLimits = {
   rpd: count.optional().describe('Requests per Pacific day'),
 }
 
+/** Live API sessions a project may hold open at once for a model, unless an entry says. */
+export const DEFAULT_LIVE_SESSIONS = 3
+
 const limitSchema = z.strictObject({
   models: z.string().min(1).describe('A model name or a glob (gemini-2.5-pro*)'),
   usageTier: z.enum(USAGE_TIERS).optional().describe('Only keys of this usage tier'),
   ...rateLimits,
+  liveSessions: count
+    .optional()
+    .describe(
+      `Live API sessions a project may hold open at once (default ${DEFAULT_LIVE_SESSIONS})`,
+    ),
 })
 
 const poolSchema = z.strictObject({

@@ -217,7 +217,11 @@ function appliesTo(entry: CompiledEntry, model: string, usageTier: UsageTier): b
  * one without. Equal ones keep file order (the later wins).
  */
 function compileEntries(limits: readonly LimitConfig[]): CompiledEntry[] {
-  const compiled = limits.map((config) => {
+  // An entry that sets only `liveSessions` says nothing of rate budgets and must not group them.
+  const rated = limits.filter(
+    (l) => l.rpm !== undefined || l.tpm !== undefined || l.rpd !== undefined,
+  )
+  const compiled = rated.map((config) => {
     const pattern = stripModelPrefix(config.models)
     return { pattern, glob: isGlob(pattern) ? globToRegExp(pattern) : undefined, config }
   })

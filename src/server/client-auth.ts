@@ -25,6 +25,7 @@ const FAILURE_MEMORY_MS = 10 * 60_000
  */
 export class ClientAuth {
   readonly #byDigest = new Map<string, Client>()
+  readonly #byId = new Map<string, Client>()
   readonly #anonymous: Client | undefined
   readonly #failures: LRUCache<string, { count: number }>
   readonly #clock: Clock
@@ -44,6 +45,7 @@ export class ClientAuth {
       const tierConfig = tiers[c.tier] ?? { priority: 0 }
       const client = { id: c.id, tier: c.tier, priority: tierConfig.priority, tierConfig, digest }
       this.#byDigest.set(digest.toString('hex'), client)
+      this.#byId.set(c.id, client)
     }
     this.#anonymous = clients.length === 0 ? anonymousClient(tiers) : undefined
   }
@@ -63,6 +65,15 @@ export class ClientAuth {
       throw new KeypoolError('KP_ERR_BAD_TOKEN')
     }
     return client
+  }
+
+  /**
+   * The client with this id, for calls whose credential is a session that client opened
+   * (an upload's chunks, an ephemeral token); undefined when no such client is configured.
+   */
+  byId(id: string | undefined): Client | undefined {
+    if (this.#anonymous) return this.#anonymous
+    return id === undefined ? undefined : this.#byId.get(id)
   }
 
   /** Whether a token belongs to this client (for routes a client may only ask about itself). */

@@ -6,6 +6,7 @@ import type { SimContext } from './context.js'
 import { dispatch } from './dispatch.js'
 import { FaultBook } from './faults.js'
 import { KeyRing, SIM_KEYS } from './keys.js'
+import { attachLive } from './live.js'
 import { LimitResolver } from './limit-table.js'
 import { ModelCatalog } from './models.js'
 import { QuotaLedger } from './quota.js'
@@ -51,6 +52,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Calls may legitimately take long (faults delay them); no Node default may cut them.
   server.requestTimeout = 0
   server.headersTimeout = 0
+  const live = attachLive(server, sim)
 
   const host = options.host ?? '127.0.0.1'
   const port = await listen(server, options.port ?? 0, host)
@@ -68,8 +70,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const limits = sim.limits.limitsFor(project, sim.keys.tierOf(project), model)
       return sim.ledger.usage(sim.clock.now(), project, model, limits)
     },
+    liveSessions: (project) => live.openIn(project),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        live.close()
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
       }),

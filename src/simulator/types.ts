@@ -99,5 +99,7 @@ export interface Simulator {
   readonly faults: FaultBook
   clearCalls(): void
   usage(project: string, model: string): SimUsage
+  /** Live API sessions open now in a project. */
+  liveSessions(project: string): number
   close(): Promise<void>
 }

@@ -127,7 +127,9 @@ limits:
   - { models: "gemini-*", rpd: 10 }
   - { models: gemini-2.5-pro, usageTier: free }
 `
-  t.same(linesOf(text), ['config/keypool.yaml:5 limits[1]: give at least one of rpm, tpm or rpd'])
+  t.same(linesOf(text), [
+    'config/keypool.yaml:5 limits[1]: give at least one of rpm, tpm, rpd or liveSessions',
+  ])
 })
 
 t.test('anonymous on a non-loopback address is refused unless allowed', async (t) => {

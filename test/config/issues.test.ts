@@ -25,7 +25,8 @@ pools:
 `
   t.same(linesOf(text), [
     'config/keypool.yaml:3 server.colour: unknown field "colour" (known here: listen, upstream, ' +
-      'requestTimeout, streamIdleTimeout, maxBodySize, allowAnonymous, upstreamProxy, shutdownGrace)',
+      'requestTimeout, streamIdleTimeout, maxBodySize, allowAnonymous, upstreamProxy, shutdownGrace, ' +
+      'tls)',
     'config/keypool.yaml:7 keys[0].secret: unknown field "secret" (known here: id, key, keyFile, ' +
       'project, usageTier, weight)',
   ])

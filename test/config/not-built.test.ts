@@ -14,15 +14,13 @@ function linesOf(text: string): string[] {
 }
 
 t.test('options of parts not built yet are refused, each with its own message', async (t) => {
-  const text = `server:
-  tls: { cert: ./tls/cert.pem, key: ./tls/key.pem }
-state:
+  const text = `state:
   store: sqlite
   sqlite: { path: ./data/keypool.db }
   redis: { url: "redis://127.0.0.1:6379" }
 keys: [{ id: a, key: k }]
 limits:
-  - { models: gemini-2.5-pro, rpm: 5, liveSessions: 3 }
+  - { models: gemini-2.5-pro, rpm: 5 }
 pools:
   main:
     keys: [a]
@@ -31,15 +29,11 @@ cache:
   embeddings: { enabled: true, ttl: 7d }
 `
   t.same(linesOf(text), [
-    'config/keypool.yaml:2 server.tls: the TLS listener comes with the Live API and is not ' +
-      'built yet; remove it',
-    'config/keypool.yaml:4 state.store: the sqlite store is not built yet; use memory',
-    'config/keypool.yaml:5 state.sqlite: the sqlite store is not built yet; remove this section',
-    'config/keypool.yaml:6 state.redis: the redis store is not built yet; remove this section',
-    'config/keypool.yaml:9 limits[0].liveSessions: Live API session limits are not built yet; ' +
-      'remove it',
-    'config/keypool.yaml:13 pools.main.fallbackModels: model fallback is not built yet; remove it',
-    'config/keypool.yaml:14 cache: response caching is not built yet; remove this section',
+    'config/keypool.yaml:2 state.store: the sqlite store is not built yet; use memory',
+    'config/keypool.yaml:3 state.sqlite: the sqlite store is not built yet; remove this section',
+    'config/keypool.yaml:4 state.redis: the redis store is not built yet; remove this section',
+    'config/keypool.yaml:11 pools.main.fallbackModels: model fallback is not built yet; remove it',
+    'config/keypool.yaml:12 cache: response caching is not built yet; remove this section',
   ])
 })
 
@@ -58,14 +52,6 @@ t.test('state.store: redis is refused as not built, memory is accepted', async (
 t.test('the not-built table is one small list', async (t) => {
   t.same(
     NOT_BUILT.map((row) => row.path.join('.')),
-    [
-      'cache',
-      'state.store',
-      'state.sqlite',
-      'state.redis',
-      'server.tls',
-      'pools.*.fallbackModels',
-      'limits.[].liveSessions',
-    ],
+    ['cache', 'state.store', 'state.sqlite', 'state.redis', 'pools.*.fallbackModels'],
   )
 })
