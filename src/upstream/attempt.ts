@@ -30,7 +30,12 @@ export type AttemptResult =
   /** The answer went to the client (success, or an error that is not worth holding). */
   | { kind: 'answered'; status: number }
   /** An error answer, held: the client has seen nothing yet. */
-  | { kind: 'held'; status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }
+  | {
+      kind: 'held'
+      status: number
+      headers: Record<string, string | string[] | undefined>
+      body: Buffer
+    }
   /** Nothing reached the upstream (connection refused, DNS, connect timeout). */
   | { kind: 'not-sent'; error: Error }
   /** The call was sent and no answer came: it may have been billed. */
@@ -109,7 +114,13 @@ function failure(state: AttemptState, error: Error): AttemptResult {
   if (state.opened) return { kind: 'broken', status: state.status, error }
   const code = errorCode(error)
   if (code && NOT_SENT_CODES.has(code)) return { kind: 'not-sent', error }
+  if (isRefusedTunnel(error)) return { kind: 'not-sent', error }
   return { kind: 'lost', error }
+}
+
+/** undici reports an outbound proxy that refused the CONNECT as an abort: nothing was sent. */
+function isRefusedTunnel(error: Error): boolean {
+  return errorCode(error) === 'UND_ERR_ABORTED' && error.message.endsWith('when HTTP Tunneling')
 }
 
 /** undici wraps socket errors; the system code sits on the error or its cause. */

@@ -25,7 +25,13 @@ export function createUpstreamDispatcher(
     return new ProxyAgent({ uri: server.upstreamProxy, ...timeouts, connections: CONNECTIONS })
   }
   if (hasProxyEnv(env)) {
-    return new EnvHttpProxyAgent({ ...timeouts, connections: CONNECTIONS })
+    // From `env`, never from process.env behind its back (undici's own fallback); '' means none.
+    const fromEnv = {
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? '',
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? '',
+      noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+    }
+    return new EnvHttpProxyAgent({ ...timeouts, ...fromEnv, connections: CONNECTIONS })
   }
   return new Pool(new URL(server.upstream).origin, {
     connections: CONNECTIONS,

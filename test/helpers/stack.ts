@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import type { Test } from 'tap'
+import type { Dispatcher } from 'undici'
 import { startKeypoolApp, type Keypool, type KeypoolOptions } from '../../src/app.js'
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.js'
 import { createLogger } from '../../src/log/logger.js'
@@ -21,6 +22,10 @@ export interface StackOptions {
   sim?: SimulatorOptions
   observers?: KeypoolOptions['observers']
   random?: () => number
+  /** The upstream URL keypool is given (a tap in front of the simulator); default the simulator. */
+  upstream?: (sim: Simulator) => string | Promise<string>
+  /** keypool's upstream dispatcher, built from the parsed config; the test closes it. */
+  dispatcher?: (config: Config) => Dispatcher
 }
 
 export interface Stack {
@@ -40,11 +45,12 @@ export interface Stack {
 export async function startStack(t: Test, options: StackOptions = {}): Promise<Stack> {
   const clock = options.clock ?? new ManualClock(Date.now())
   const sim = await startSimulator({ clock, ...options.sim })
+  const upstream = options.upstream ? await options.upstream(sim) : sim.url
   const config = configSchema.parse({
     keys: SIM_KEY_CONFIG.map((k) => ({ ...k })),
     pools: { main: { keys: SIM_KEY_CONFIG.map((k) => k.id) } },
     ...options.config,
-    server: { listen: '127.0.0.1:0', ...options.config?.server, upstream: sim.url },
+    server: { listen: '127.0.0.1:0', ...options.config?.server, upstream },
   })
   const lines: string[] = []
   const destination = new Writable({
@@ -60,6 +66,7 @@ export async function startStack(t: Test, options: StackOptions = {}): Promise<S
     logger,
     ...(options.observers ? { observers: options.observers } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.dispatcher ? { dispatcher: options.dispatcher(config) } : {}),
   })
   t.teardown(async () => {
     await keypool.close()
