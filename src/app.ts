@@ -4,12 +4,20 @@ import type { BudgetStore } from './limits/store.js'
 import { silentLogger, type Logger } from './log/logger.js'
 import { fanOut, type KeypoolEvents } from './observe/events.js'
 import { logObserver } from './observe/log-observer.js'
+import { KeypoolMetrics } from './metrics/keypool-metrics.js'
 import { BudgetScheduler } from './pool/budget-scheduler.js'
 import { KeyProber } from './pool/prober.js'
 import { createUpstreamDispatcher } from './upstream/dispatcher.js'
 import { startKeypool, type KeypoolServer } from './server/server.js'
 import { MemoryBudgetStore } from './state/memory-budget-store.js'
-import { systemClock, type Clock } from './util/clock.js'
+import { systemClock, toClockMs, type Clock } from './util/clock.js'
+
+/**
+ * Real time allowed between keypool granting a call and Google counting it (keypool's own
+ * event loop, the network). A real-time span: under the demo's scaled clock it is worth more
+ * clock time, under a manual clock none (tests move time only between calls).
+ */
+const TRIP_ALLOWANCE_REAL_MS = 500
 
 export interface KeypoolOptions {
   config: Config
@@ -29,14 +37,21 @@ export interface Keypool extends KeypoolServer {
   readonly prober: KeyProber
 }
 
-/** keypool, wired: budgets in memory, the budget scheduler, logs from events. */
+/** keypool, wired: budgets in memory, the budget scheduler, logs and metrics from events. */
 export async function startKeypoolApp(options: KeypoolOptions): Promise<Keypool> {
   const clock = options.clock ?? systemClock
-  const events = fanOut(logObserver(options.logger ?? silentLogger), ...(options.observers ?? []))
-  const store = new MemoryBudgetStore()
+  const metrics = new KeypoolMetrics(options.config)
+  const logs = logObserver(options.logger ?? silentLogger)
+  const events = fanOut(logs, metrics.events, ...(options.observers ?? []))
+  const store = new MemoryBudgetStore({ tripAllowanceMs: toClockMs(clock, TRIP_ALLOWANCE_REAL_MS) })
   const dispatcher = options.dispatcher ?? createUpstreamDispatcher(options.config.server)
   const upstream = new URL(options.config.server.upstream)
   let scheduler: BudgetScheduler | undefined
+  // What the status page and the state gauges read; the scheduler exists once the server does.
+  const state = {
+    budgets: (now: number) => store.snapshot(now),
+    queueDepths: () => scheduler?.queueDepths() ?? [],
+  }
   const prober = new KeyProber({
     clock,
     dispatcher,
@@ -64,15 +79,19 @@ export async function startKeypoolApp(options: KeypoolOptions): Promise<Keypool>
       },
       dispatcher,
       ...(options.random ? { random: options.random } : {}),
+      ownRoutes: { metrics: metrics.registry, ...state },
     },
     options.listen,
   )
-  const stopServer = server.shutdown
-  const shutdown = async (graceMs: number) => {
-    prober.stop()
-    await stopServer(graceMs)
-    if (!options.dispatcher) await dispatcher.close()
-  }
+  metrics.watch({ keys: server.keys, ...state }, clock)
+  const stopServer = (graceMs: number) => server.shutdown(graceMs)
+  let stopping: Promise<void> | undefined
+  const shutdown = (graceMs: number) =>
+    (stopping ??= (async () => {
+      prober.stop()
+      await stopServer(graceMs)
+      if (!options.dispatcher) await dispatcher.close()
+    })())
   return Object.assign(server, {
     store,
     scheduler: scheduler!,

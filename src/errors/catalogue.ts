@@ -31,7 +31,8 @@ export const ERRORS = {
     status: 'RESOURCE_EXHAUSTED',
     reason: 'QUEUE_FULL',
     quotaId: 'keypool.QueueFull',
-    message: 'keypool: the queue of pool "{pool}" is full ({depth} calls waiting). Retry in {retry}.',
+    message:
+      'keypool: the queue of pool "{pool}" is full ({depth} calls waiting). Retry in {retry}.',
   },
   KP_ERR_WAIT_TOO_LONG: {
     http: 429,
@@ -40,6 +41,14 @@ export const ERRORS = {
     quotaId: 'keypool.WaitTooLong',
     message:
       'keypool: no key can serve model "{model}" within the allowed wait of {allowed}; the earliest is in {retry}.',
+  },
+  KP_ERR_UPSTREAM_RATE_LIMITED: {
+    http: 429,
+    status: 'RESOURCE_EXHAUSTED',
+    reason: 'UPSTREAM_RATE_LIMITED',
+    quotaId: 'keypool.WaitTooLong',
+    message:
+      'keypool: all {attempts} attempts for model "{model}" met the upstream\'s rate limits; the earliest budget frees in {retry}.',
   },
   KP_ERR_REQUEST_TOO_LARGE: {
     http: 429,
@@ -54,14 +63,16 @@ export const ERRORS = {
     status: 'RESOURCE_EXHAUSTED',
     reason: 'CLIENT_REQUESTS_PER_DAY',
     quotaId: 'keypool.ClientRequestsPerDay',
-    message: 'keypool: client "{client}" has used its {limit} requests for today. Retry in {retry}.',
+    message:
+      'keypool: client "{client}" has used its {limit} requests for today. Retry in {retry}.',
   },
   KP_ERR_CLIENT_RPM: {
     http: 429,
     status: 'RESOURCE_EXHAUSTED',
     reason: 'CLIENT_REQUESTS_PER_MINUTE',
     quotaId: 'keypool.ClientRequestsPerMinute',
-    message: 'keypool: client "{client}" is over its {limit} requests per minute. Retry in {retry}.',
+    message:
+      'keypool: client "{client}" is over its {limit} requests per minute. Retry in {retry}.',
   },
   KP_ERR_NO_TOKEN: {
     http: 403,
@@ -98,7 +109,8 @@ export const ERRORS = {
     http: 400,
     status: 'FAILED_PRECONDITION',
     reason: 'RESOURCES_IN_SEVERAL_PROJECTS',
-    message: 'keypool: this call names resources of different projects ({resources}); no single key can see them all.',
+    message:
+      'keypool: this call names resources of different projects ({resources}); no single key can see them all.',
   },
   KP_ERR_UNKNOWN_UPLOAD: {
     http: 404,
@@ -116,13 +128,15 @@ export const ERRORS = {
     http: 503,
     status: 'UNAVAILABLE',
     reason: 'NO_USABLE_KEY',
-    message: 'keypool: no usable key in pool "{pool}" ({detail}). Nothing was sent upstream; retrying is safe.',
+    message:
+      'keypool: no usable key in pool "{pool}" ({detail}). Nothing was sent upstream; retrying is safe.',
   },
   KP_ERR_UPSTREAM_UNREACHABLE: {
     http: 503,
     status: 'UNAVAILABLE',
     reason: 'UPSTREAM_UNREACHABLE',
-    message: 'keypool: the upstream could not be reached ({detail}). Nothing was received; retrying is safe.',
+    message:
+      'keypool: the upstream could not be reached ({detail}). Nothing was received; retrying is safe.',
   },
   KP_ERR_SHUTTING_DOWN: {
     http: 503,

@@ -59,7 +59,9 @@ export interface GoogleErrorBody {
 
 /** A protobuf Duration string with the fraction kept (`37.5s`), at most nine digits. */
 export function formatProtoDuration(seconds: number): string {
-  const fixed = Math.max(0, seconds).toFixed(9).replace(/\.?0+$/, '')
+  const fixed = Math.max(0, seconds)
+    .toFixed(9)
+    .replace(/\.?0+$/, '')
   return `${fixed}s`
 }
 

@@ -1,7 +1,7 @@
 import { DayCounter } from './day-counter.js'
 import { nextPacificMidnight } from './pacific-day.js'
 import type { RateLimits } from './resolve.js'
-import { SlidingWindow } from './sliding-window.js'
+import { MINUTE_MS, SlidingWindow } from './sliding-window.js'
 
 /**
  * The quota of one (project, budget model) pair (design section 3, "Limits", and section 6):
@@ -91,11 +91,15 @@ export class Budget {
   /** Bare 429 episodes in a row; a success while `ok` resets it. */
   #bareStreak = 0
 
-  constructor(project: string, budgetModel: string, limits: RateLimits) {
+  /**
+   * `windowMs` is the minute plus the store's trip allowance: units return that long after
+   * they were taken (see MemoryBudgetStore).
+   */
+  constructor(project: string, budgetModel: string, limits: RateLimits, windowMs = MINUTE_MS) {
     this.project = project
     this.budgetModel = budgetModel
-    this.#rpm = new SlidingWindow(limits.rpm)
-    this.#tpm = new SlidingWindow(limits.tpm)
+    this.#rpm = new SlidingWindow(limits.rpm, windowMs)
+    this.#tpm = new SlidingWindow(limits.tpm, windowMs)
     this.#rpd = new DayCounter(limits.rpd)
   }
 

@@ -73,7 +73,11 @@ export interface KeypoolEvents {
     state: 'ok' | 'cooling' | 'exhausted'
     until: number | undefined
   }): void
-  upstreamRateLimited(event: { key: string; model: string; window: 'minute' | 'day' | 'other' }): void
+  upstreamRateLimited(event: {
+    key: string
+    model: string
+    window: 'minute' | 'day' | 'other'
+  }): void
   /** A call took a budget and a key; `waitedMs` is 0 when it did not wait. */
   queueWaited(event: { pool: string; priority: number; waitedMs: number }): void
   queueRejected(event: { pool: string; reason: QueueRejection }): void

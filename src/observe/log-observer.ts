@@ -34,6 +34,11 @@ export function logObserver(logger: Logger): KeypoolEvents {
     upstreamRateLimited(e) {
       logger.warn(e, 'upstream rate limited')
     },
+    // The request line carries queueMs and the refusal's code; these feed metrics.
+    queueWaited() {},
+    queueRejected(e) {
+      logger.debug(e, 'queue refused')
+    },
     upstreamWarning(e) {
       logger.warn(e, 'upstream refused for a reason no key can fix')
     },

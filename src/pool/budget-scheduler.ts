@@ -5,15 +5,17 @@ import type { Reservation } from '../limits/budget.js'
 import { nextPacificMidnight } from '../limits/pacific-day.js'
 import { LimitResolver, type RateLimits } from '../limits/resolve.js'
 import { isPromise, type BudgetStore } from '../limits/store.js'
-import type { KeypoolEvents } from '../observe/events.js'
+import type { KeypoolEvents, QueueRejection } from '../observe/events.js'
 import { HeldBytesLimit, QueueLimits } from '../queue/limits.js'
 import type { QueueEntry } from '../queue/queue-entry.js'
+import type { Client } from '../server/client-auth.js'
 import type { Clock } from '../util/clock.js'
 import { formatDuration } from '../util/units.js'
 import type { RuntimeKey } from './key.js'
 import { Lane, Slot } from './lane.js'
 import type { Pool } from './pool.js'
 import { predictStart } from './predict.js'
+import { pinnedGroup } from './project-pin.js'
 import { groupByProject, type ProjectGroup } from './project-group.js'
 import type { CallPlan, Cost, Lease, Outcome, Scheduler } from './scheduler.js'
 
@@ -37,6 +39,19 @@ interface BudgetLease extends Lease {
   readonly reservation: Reservation | undefined
 }
 
+export interface WaitingPosition {
+  requestId: string
+  client: Client
+  pool: string
+  model: string
+  /** 1 for the next call served. */
+  position: number
+  ahead: number
+  waitedMs: number
+  /** Undefined when no budget can say (every project parked without a known end). */
+  estimatedWaitMs: number | undefined
+}
+
 interface Waiter {
   readonly plan: CallPlan
   readonly lane: Lane<Waiter>
@@ -56,7 +71,6 @@ interface Waiter {
  * key in turn.
  */
 export class BudgetScheduler implements Scheduler {
-  readonly #config: Config
   readonly #clock: Clock
   readonly #store: BudgetStore
   readonly #events: KeypoolEvents
@@ -67,9 +81,10 @@ export class BudgetScheduler implements Scheduler {
   readonly #queueLimits = new Map<Pool, QueueLimits>()
   readonly #lanes = new Map<Pool, Map<string, Lane<Waiter>>>()
   readonly #freeCursor = new Map<Pool, number>()
+  /** Waiting calls by request id, for `GET /keypool/requests/{id}`. */
+  readonly #waitingById = new Map<string, Waiter>()
 
   constructor(options: BudgetSchedulerOptions) {
-    this.#config = options.config
     this.#clock = options.clock
     this.#store = options.store
     this.#events = options.events
@@ -79,8 +94,14 @@ export class BudgetScheduler implements Scheduler {
     for (const pool of options.pools) {
       this.#groups.set(pool, groupByProject(pool.keys))
       const { limits } = options.config
-      this.#resolvers.set(pool, new LimitResolver({ limits, defaultLimits: pool.config.defaultLimits }))
-      this.#queueLimits.set(pool, new QueueLimits({ maxSize: options.config.queue.maxSize, heldBytes }))
+      this.#resolvers.set(
+        pool,
+        new LimitResolver({ limits, defaultLimits: pool.config.defaultLimits }),
+      )
+      this.#queueLimits.set(
+        pool,
+        new QueueLimits({ maxSize: options.config.queue.maxSize, heldBytes }),
+      )
       this.#lanes.set(pool, new Map())
     }
   }
@@ -90,9 +111,11 @@ export class BudgetScheduler implements Scheduler {
       if (plan.model === undefined || plan.operation === 'count' || plan.operation === 'other') {
         return Promise.resolve(this.#freeLease(plan))
       }
-      return this.#acquireBudgeted(plan, this.#lane(plan.pool, plan.model))
+      return this.#acquireBudgeted(plan, this.#lane(plan.pool, plan.model, plan.project))
     } catch (error) {
-      return Promise.reject(error as Error)
+      const reason = error instanceof KeypoolError ? REJECTIONS[error.code] : undefined
+      if (reason) this.#events.queueRejected({ pool: plan.pool.name, reason })
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)))
     }
   }
 
@@ -128,6 +151,7 @@ export class BudgetScheduler implements Scheduler {
         for (let entry = lane.waiting.shift(0); entry; entry = lane.waiting.shift(0)) {
           entry.item.cleanup()
           entry.item.reject(new KeypoolError('KP_ERR_SHUTTING_DOWN', { retry: '1s' }, 1))
+          this.#events.queueRejected({ pool: lane.pool.name, reason: 'shutdown' })
           drained++
         }
       }
@@ -143,6 +167,44 @@ export class BudgetScheduler implements Scheduler {
         for (const slot of lane.slots) if (slot.group.project === key.project) lane.revive(slot)
         this.#pump(lane)
       }
+    }
+  }
+
+  /**
+   * Where a waiting call stands: the calls that will be served before it and when it can
+   * expect to go, from the budgets' refill times. Undefined once it is no longer waiting.
+   */
+  predictWait(plan: CallPlan): number | undefined {
+    if (plan.model === undefined) return undefined
+    const lane = this.#lane(plan.pool, plan.model, plan.project)
+    const now = this.#clock.now()
+    const start = predictStart(
+      this.#store,
+      lane.slots,
+      lane.unitsAhead(plan.priority),
+      plan.cost,
+      now,
+    )
+    return Number.isFinite(start) ? Math.max(0, start - now) : undefined
+  }
+
+  positionOf(requestId: string): WaitingPosition | undefined {
+    const waiter = this.#waitingById.get(requestId)
+    if (!waiter?.entry) return undefined
+    const now = this.#clock.now()
+    const { lane, plan } = waiter
+    const ahead = lane.waiting.ahead(waiter.entry, now) ?? 0
+    // Calls ahead count one unit each here; a batch embed ahead is rarer than the error.
+    const start = predictStart(this.#store, lane.slots, ahead, plan.cost, now)
+    return {
+      requestId,
+      client: plan.client,
+      pool: lane.pool.name,
+      model: lane.model,
+      position: ahead + 1,
+      ahead,
+      waitedMs: now - waiter.enqueuedAt,
+      estimatedWaitMs: Number.isFinite(start) ? Math.max(0, start - now) : undefined,
     }
   }
 
@@ -163,30 +225,34 @@ export class BudgetScheduler implements Scheduler {
     return out
   }
 
-  #lane(pool: Pool, model: string): Lane<Waiter> {
+  #lane(pool: Pool, model: string, project?: string): Lane<Waiter> {
     const resolver = this.#resolvers.get(pool)!
     const groups = this.#groups.get(pool)!
     const laneModel = resolver.resolve(model, groups[0]!.keys[0]!.usageTier).budgetModel
     const lanes = this.#lanes.get(pool)!
-    let lane = lanes.get(laneModel)
+    // A call pinned to a project waits in a lane of that project's slot alone, so that it
+    // never holds up the calls behind it that any project may serve.
+    const laneKey = project === undefined ? laneModel : `${laneModel}\u0000${project}`
+    let lane = lanes.get(laneKey)
     if (!lane) {
-      const slots = groups.map((g) => new Slot(g, resolver.resolve(model, g.keys[0]!.usageTier)))
+      const served = project === undefined ? groups : [pinnedGroup(groups, project, pool)]
+      const slots = served.map((g) => new Slot(g, resolver.resolve(model, g.keys[0]!.usageTier)))
       lane = new Lane(pool, laneModel, slots)
-      lanes.set(laneModel, lane)
+      lanes.set(laneKey, lane)
     }
     return lane
   }
 
   /** A call that no budget could ever admit is refused at once (`keypool.RequestTooLarge`). */
   #refuseTooLarge(lane: Lane<Waiter>, cost: Cost): void {
-    let fitsSomewhere = false
     let worst: { limit: keyof RateLimits; max: number; cost: number } | undefined
+    // The first slot that fits ends the check: a pool of 1,000 projects costs what 3 do.
     for (const slot of lane.slots) {
       const over = exceededLimit(slot.limits, cost)
-      if (!over) fitsSomewhere = true
-      else worst ??= over
+      if (!over) return
+      worst ??= over
     }
-    if (fitsSomewhere || !worst) return
+    if (!worst) return
     throw new KeypoolError('KP_ERR_REQUEST_TOO_LARGE', {
       cost: worst.cost,
       limit: worst.limit,
@@ -204,7 +270,8 @@ export class BudgetScheduler implements Scheduler {
 
   /** Refuses at once a call whose predicted wait is longer than it may wait, or a full queue. */
   #refuseLongWait(lane: Lane<Waiter>, plan: CallPlan, now: number): void {
-    const start = predictStart(this.#store, lane.slots, lane.waitingUnits, plan.cost, now)
+    const ahead = lane.unitsAhead(plan.priority)
+    const start = predictStart(this.#store, lane.slots, ahead, plan.cost, now)
     const waitMs = start - now
     const retry = Number.isFinite(waitMs) ? waitMs / 1000 : undefined
     if (start > plan.deadline) {
@@ -230,9 +297,9 @@ export class BudgetScheduler implements Scheduler {
     }
     return new Promise<Lease>((resolve, reject) => {
       const waiter = this.#waiter(lane, plan, now, bytes, resolve, reject)
-      lane.waitingUnits += plan.cost.requests
+      lane.countWaiting(plan.priority, plan.cost.requests)
       waiter.entry = lane.waiting.push(waiter, {
-        priority: plan.client.priority,
+        priority: plan.priority,
         client: plan.client.id,
         units: plan.cost.requests,
         enqueuedAt: now,
@@ -262,6 +329,7 @@ export class BudgetScheduler implements Scheduler {
         waiter.cleanup()
         const waited = formatDuration(this.#clock.now() - now)
         reject(new KeypoolError('KP_ERR_QUEUE_TIMEOUT', { waited }))
+        this.#events.queueRejected({ pool: lane.pool.name, reason: 'timeout' })
       }
     })
     const waiter: Waiter = {
@@ -273,13 +341,16 @@ export class BudgetScheduler implements Scheduler {
       resolve,
       reject,
       cleanup: () => {
-        lane.waitingUnits -= plan.cost.requests
+        if (this.#waitingById.get(plan.requestId) === waiter)
+          this.#waitingById.delete(plan.requestId)
+        lane.uncountWaiting(plan.priority, plan.cost.requests)
         deadline.cancel()
         plan.signal.removeEventListener('abort', onAbort)
         limits.release(bytes)
       },
     }
     plan.signal.addEventListener('abort', onAbort, { once: true })
+    this.#waitingById.set(plan.requestId, waiter)
     return waiter
   }
 
@@ -290,7 +361,8 @@ export class BudgetScheduler implements Scheduler {
       const waiter = entry.item
       const lease = this.#grant(lane, waiter.plan, now, waiter.enqueuedAt)
       if (!lease) break
-      lane.waiting.remove(entry)
+      // Served, not cancelled: shift moves the queue's fair-share clock, remove would not.
+      lane.waiting.shift(now)
       waiter.cleanup()
       waiter.resolve(lease)
     }
@@ -329,7 +401,15 @@ export class BudgetScheduler implements Scheduler {
       }
       const key = slot.group.pickKey(plan.tried, strategy, this.#random)!
       const waitedMs = now - since
-      return { key, budgetModel: slot.limits.budgetModel, waitedMs, slot, lane, reservation: result.reservation }
+      this.#events.queueWaited({ pool: lane.pool.name, priority: plan.priority, waitedMs })
+      return {
+        key,
+        budgetModel: slot.limits.budgetModel,
+        waitedMs,
+        slot,
+        lane,
+        reservation: result.reservation,
+      }
     }
   }
 
@@ -337,7 +417,8 @@ export class BudgetScheduler implements Scheduler {
     let best: Slot | undefined
     let bestScore = -Infinity
     let compared = 0
-    for (let visits = lane.readyCount * 2 + 1; visits > 0 && compared < SAMPLE; visits--) {
+    // Each ready slot at most once (the lane steps back over a slot that leaves the list).
+    for (let visits = lane.readyCount; visits > 0 && compared < SAMPLE; visits--) {
       const slot = lane.nextReady()
       if (!slot) break
       if (!slot.group.hasActiveKey) {
@@ -389,12 +470,20 @@ export class BudgetScheduler implements Scheduler {
       case 'disable-key':
         if (key.state === 'disabled') return
         key.disable(verdict.reason, now)
-        return this.#events.keyStateChanged({ key: key.id, state: 'disabled', reason: verdict.reason })
+        return this.#events.keyStateChanged({
+          key: key.id,
+          state: 'disabled',
+          reason: verdict.reason,
+        })
       case 'flag-key':
         if (key.state !== 'active') return
         key.flag(verdict.reason, now)
         this.#onKeyFlagged(key)
-        return this.#events.keyStateChanged({ key: key.id, state: 'flagged', reason: verdict.reason })
+        return this.#events.keyStateChanged({
+          key: key.id,
+          state: 'flagged',
+          reason: verdict.reason,
+        })
       case 'server':
       case 'client':
         return
@@ -430,6 +519,7 @@ export class BudgetScheduler implements Scheduler {
 
   /** Calls that take no model budget: any active key of the pool, in turn. */
   #freeLease(plan: CallPlan): BudgetLease {
+    if (plan.project !== undefined) return this.#pinnedFreeLease(plan, plan.project)
     const keys = plan.pool.keys
     const start = this.#freeCursor.get(plan.pool) ?? 0
     let fallback: RuntimeKey | undefined
@@ -446,6 +536,23 @@ export class BudgetScheduler implements Scheduler {
     const detail = 'every key is disabled or flagged'
     throw new KeypoolError('KP_ERR_NO_KEY', { pool: plan.pool.name, detail })
   }
+
+  /** A free call pinned to a project: that project's active keys in turn, untried first. */
+  #pinnedFreeLease(plan: CallPlan, project: string): BudgetLease {
+    const group = pinnedGroup(this.#groups.get(plan.pool)!, project, plan.pool)
+    const key = group.pickKey(plan.tried, 'round-robin', this.#random)
+    if (key) return freeLease(key, plan)
+    const detail = `every key of project "${project}", which holds this call's resources, is out`
+    throw new KeypoolError('KP_ERR_NO_KEY', { pool: plan.pool.name, detail })
+  }
+}
+
+/** keypool's refusals that the queue makes at once, as the metric's `reason` label. */
+const REJECTIONS: Partial<Record<string, QueueRejection>> = {
+  KP_ERR_QUEUE_FULL: 'queue-full',
+  KP_ERR_WAIT_TOO_LONG: 'wait-too-long',
+  KP_ERR_REQUEST_TOO_LARGE: 'too-large',
+  KP_ERR_NO_KEY: 'no-key',
 }
 
 function freeLease(key: RuntimeKey, plan: CallPlan): BudgetLease {

@@ -37,8 +37,8 @@ export class Lane<W> {
   readonly model: string
   readonly slots: readonly Slot[]
   readonly waiting = new FairQueue<W>()
-  /** Invariant: the request units of the calls in `waiting`, for wait predictions. */
-  waitingUnits = 0
+  /** Invariant: request units of the calls in `waiting`, by priority, for wait predictions. */
+  readonly #unitsByPriority = new Map<number, number>()
   readonly #ready: Slot[] = []
   readonly #asleep = new BinaryHeap<Slot>((a, b) => a.wakeAt < b.wakeAt)
   #cursor = 0
@@ -100,6 +100,27 @@ export class Lane<W> {
   /** When the earliest sleeping slot wakes; Infinity when none sleeps. */
   get nextWakeAt(): number {
     return this.#asleep.peek()?.wakeAt ?? Infinity
+  }
+
+  countWaiting(priority: number, units: number): void {
+    this.#unitsByPriority.set(priority, (this.#unitsByPriority.get(priority) ?? 0) + units)
+  }
+
+  uncountWaiting(priority: number, units: number): void {
+    const left = (this.#unitsByPriority.get(priority) ?? 0) - units
+    if (left > 0) this.#unitsByPriority.set(priority, left)
+    else this.#unitsByPriority.delete(priority)
+  }
+
+  /**
+   * Units that would be served before a new call of `priority`: every waiting call of that
+   * priority or above. Ageing and fair turns can only move the new call forward, so this errs
+   * late, never early.
+   */
+  unitsAhead(priority: number): number {
+    let units = 0
+    for (const [level, count] of this.#unitsByPriority) if (level >= priority) units += count
+    return units
   }
 
   /** The waiting call that would be served first. */

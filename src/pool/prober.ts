@@ -35,7 +35,10 @@ export class KeyProber {
   watch(key: RuntimeKey): void {
     if (this.#stopped || this.#timers.has(key)) return
     const interval = this.#options.intervalMs ?? PROBE_INTERVAL_MS
-    this.#timers.set(key, this.#options.clock.setTimer(interval, () => void this.#probe(key)))
+    this.#timers.set(
+      key,
+      this.#options.clock.setTimer(interval, () => void this.#probe(key)),
+    )
   }
 
   stop(): void {

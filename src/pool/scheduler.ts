@@ -2,6 +2,7 @@ import type { Operation } from '../config/schema.js'
 import type { UpstreamVerdict } from '../gemini/upstream-error.js'
 import type { Usage } from '../gemini/usage.js'
 import type { Client } from '../server/client-auth.js'
+import type { WaitingPosition } from './budget-scheduler.js'
 import type { RuntimeKey } from './key.js'
 import type { Pool } from './pool.js'
 
@@ -20,12 +21,19 @@ export interface CallPlan {
   readonly operation: Operation
   readonly cost: Cost
   readonly client: Client
+  /** Queue priority: the client's tier's, or lower as the call asked. */
+  readonly priority: number
   /** Clock time after which the call may no longer wait. */
   readonly deadline: number
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal
   /** Keys this call already tried; a retry goes elsewhere when it can. */
   readonly tried: Set<string>
+  /**
+   * The project that holds the resources the call names (files, caches, …): only its keys can
+   * serve it, retries included. Undefined: any project.
+   */
+  readonly project?: string | undefined
 }
 
 /** A key granted to one attempt, with the budget units it took. */
@@ -48,4 +56,8 @@ export interface Scheduler {
   settle(lease: Lease, outcome: Outcome): void
   /** Refuses every waiting call (shutdown); returns how many there were. */
   drain(): number
+  /** How long a call like this one would wait now for a budget (ms), when it can tell. */
+  predictWait?(plan: CallPlan): number | undefined
+  /** A waiting call's place in its queue, for `GET /keypool/requests/{id}`. */
+  positionOf?(requestId: string): WaitingPosition | undefined
 }

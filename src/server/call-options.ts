@@ -36,7 +36,8 @@ function headerDuration(headers: IncomingHttpHeaders, name: string): number | un
   if (value === undefined) return undefined
   const text = String(value).trim()
   const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : parseDuration(text)
-  if (ms === undefined) throw badHeader(name, `must be a duration such as 30s, got "${text.slice(0, 40)}"`)
+  if (ms === undefined)
+    throw badHeader(name, `must be a duration such as 30s, got "${text.slice(0, 40)}"`)
   return ms
 }
 
@@ -45,7 +46,10 @@ function headerSeconds(headers: IncomingHttpHeaders, name: string): number | und
   if (value === undefined) return undefined
   const seconds = Number(value)
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw badHeader(name, `must be a positive number of seconds, got "${String(value).slice(0, 40)}"`)
+    throw badHeader(
+      name,
+      `must be a positive number of seconds, got "${String(value).slice(0, 40)}"`,
+    )
   }
   return seconds * 1000
 }
@@ -54,7 +58,8 @@ function headerInteger(headers: IncomingHttpHeaders, name: string): number | und
   const value = headers[name]
   if (value === undefined) return undefined
   const text = String(value).trim()
-  if (!/^-?\d{1,6}$/.test(text)) throw badHeader(name, `must be an integer, got "${text.slice(0, 40)}"`)
+  if (!/^-?\d{1,6}$/.test(text))
+    throw badHeader(name, `must be an integer, got "${text.slice(0, 40)}"`)
   return Number(text)
 }
 

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Operation } from '../config/schema.js'
 import type { Route } from '../gemini/route.js'
+import type { ResourcePin } from '../pool/affinity-store.js'
 import type { CallPlan, Cost } from '../pool/scheduler.js'
 import type { Pool } from '../pool/pool.js'
 import type { Client } from './client-auth.js'
+import type { QuotaTicket } from './client-quota.js'
 
 /**
  * One client call on its way through keypool: what it is, who sent it, where it may go, and
@@ -18,6 +20,9 @@ export class Call implements CallPlan {
   readonly abort = new AbortController()
   readonly tried = new Set<string>()
   client!: Client
+  /** The tier's priority, or the lower one the call asked for. */
+  priority = 0
+  ticket: QuotaTicket | undefined
   pool!: Pool
   model: string | undefined
   /** The model as metrics label it before a budget resolved it. */
@@ -32,6 +37,10 @@ export class Call implements CallPlan {
   keyId: string | undefined
   /** The client's credential came in `?key=`: the real key goes upstream the same way. */
   keyInQuery = false
+  /** The project holding the resources the call names; only its keys may serve it. */
+  project: string | undefined
+  /** An upload chunk's session: its client, project and the key that started it. */
+  upload: ResourcePin | undefined
 
   constructor(req: IncomingMessage, res: ServerResponse, route: Route, id: string, now: number) {
     this.req = req

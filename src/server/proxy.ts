@@ -4,6 +4,7 @@ import { KeypoolError } from '../errors/keypool-error.js'
 import { clientToken, queryParam, stripKeyParam, upstreamHeaders } from '../gemini/credentials.js'
 import { classifyUpstreamError, type UpstreamVerdict } from '../gemini/upstream-error.js'
 import type { KeypoolEvents, RetryReason } from '../observe/events.js'
+import type { Affinity } from '../pool/affinity.js'
 import { findPool, type Pool } from '../pool/pool.js'
 import type { Lease, Scheduler } from '../pool/scheduler.js'
 import { attemptUpstream, errorCode, type AttemptResult } from '../upstream/attempt.js'
@@ -15,7 +16,15 @@ import { assertDeclaredSize, readBody } from './body.js'
 import type { Call } from './call.js'
 import { callOptions } from './call-options.js'
 import type { ClientAuth } from './client-auth.js'
+import type { ClientQuotas } from './client-quota.js'
 import { describeCall } from './describe-call.js'
+import {
+  acquireLease,
+  findUploadSession,
+  placeCall,
+  uploadClient,
+  watchAnswer,
+} from './resource-affinity.js'
 import { asKeypoolError, sendError } from './respond.js'
 
 /** The status logged for a call whose client hung up first (nginx's convention). */
@@ -29,8 +38,13 @@ export interface ProxyContext {
   readonly upstreamOrigin: string
   readonly upstreamPrefix: string
   readonly auth: ClientAuth
+  readonly quotas: ClientQuotas
+  /** The lowest tier's priority: `x-keypool-priority` cannot go below it. */
+  readonly lowestPriority: number
   readonly pools: readonly Pool[]
   readonly scheduler: Scheduler
+  /** Which project holds each resource, and the upload sessions started through keypool. */
+  readonly affinity: Affinity
   readonly events: KeypoolEvents
   readonly random?: () => number
 }
@@ -45,22 +59,33 @@ export async function proxyCall(ctx: ProxyContext, call: Call): Promise<void> {
     if (!call.res.writableFinished) call.abort.abort()
   })
   try {
+    await findUploadSession(ctx, call)
     authenticate(ctx, call)
     const options = callOptions(call.req.headers, ctx.config)
     call.deadline = call.arrivedAt + options.allowedWaitMs
     call.headersDeadline = call.arrivedAt + options.totalMs
+    call.priority = clampPriority(options.priority, call.client.priority, ctx.lowestPriority)
+    // An upload's chunks belong to its start call, which the client's quota counted.
+    call.ticket = call.upload ? undefined : ctx.quotas.admit(call.client, call.arrivedAt)
     await readCall(ctx, call)
     call.pool = choosePool(ctx, call)
+    await placeCall(ctx, call)
     await sendWithRetries(ctx, call)
   } catch (error) {
     await refuse(ctx, call, error)
   }
 }
 
+/** A call may lower its priority, or raise it up to its tier's, never above nor below all tiers. */
+function clampPriority(asked: number | undefined, tier: number, lowest: number): number {
+  if (asked === undefined) return tier
+  return Math.max(Math.min(asked, tier), Math.min(lowest, tier))
+}
+
 function authenticate(ctx: ProxyContext, call: Call): void {
   const token = clientToken(call.req.headers, call.route.query)
   call.keyInQuery = token !== undefined && queryParam(call.route.query, 'key') === token
-  call.client = ctx.auth.authenticate(token)
+  call.client = uploadClient(ctx, call) ?? ctx.auth.authenticate(token)
 }
 
 /** Reads what routing and accounting need: the body of model calls, the model, the cost. */
@@ -95,7 +120,7 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
   while (call.attempts < maxAttempts) {
     let lease: Lease
     try {
-      lease = await ctx.scheduler.acquire(call)
+      lease = await acquireLease(ctx, call)
     } catch (error) {
       if (held && error instanceof KeypoolError && error.code === 'KP_ERR_NO_KEY') break
       throw error
@@ -119,7 +144,8 @@ async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<At
   const started = ctx.clock.now()
   const result = await attemptUpstream(ctx.dispatcher, upstreamRequest(ctx, call, lease), {
     open: (status, headers) => {
-      relay.writeHead(status, headers, ownHeaders(call))
+      const answerHeaders = watchAnswer(ctx, call, lease, status, headers, relay)
+      relay.writeHead(status, answerHeaders, ownHeaders(call))
       return relay
     },
   })
@@ -153,7 +179,7 @@ function upstreamRequest(ctx: ProxyContext, call: Call, lease: Lease) {
   return {
     origin: ctx.upstreamOrigin,
     path: ctx.upstreamPrefix + call.route.path + (fullQuery ? `?${fullQuery}` : ''),
-    method: (call.req.method ?? 'GET') as Dispatcher.HttpMethod,
+    method: call.req.method ?? 'GET',
     headers: upstreamHeaders(call.req.rawHeaders, headerKey, placement, call.body?.length),
     body: call.body ?? (holdsBody(call) ? null : bodyStream(call)),
     headersTimeoutMs: Math.ceil(toRealMs(ctx.clock, remaining)),
@@ -180,7 +206,12 @@ function finishAnswer(ctx: ProxyContext, call: Call, lease: Lease, relay: Respon
   const usage = relay.usage.hasUsage ? relay.usage : undefined
   ctx.scheduler.settle(lease, { kind: 'answered', usage })
   if (usage) {
-    ctx.events.tokensUsed({ pool: call.pool.name, model: lease.budgetModel, client: call.client.id, usage })
+    ctx.events.tokensUsed({
+      pool: call.pool.name,
+      model: lease.budgetModel,
+      client: call.client.id,
+      usage,
+    })
   }
   if (relay.firstByteAt !== undefined && call.isStream) {
     const seconds = (relay.firstByteAt - call.arrivedAt) / 1000
@@ -203,7 +234,11 @@ function breakAnswer(
   ctx.scheduler.settle(lease, { kind: 'failed' })
   const idle = errorCode(error) === 'UND_ERR_BODY_TIMEOUT'
   if (!call.signal.aborted) {
-    ctx.events.streamBroken({ ...streamIds(call, lease), reason: idle ? 'idle-timeout' : 'socket', bytes: relay.bytes })
+    ctx.events.streamBroken({
+      ...streamIds(call, lease),
+      reason: idle ? 'idle-timeout' : 'socket',
+      bytes: relay.bytes,
+    })
   }
   // The client must see the break as a break, not as a clean end of a shorter answer.
   call.res.destroy()
@@ -211,7 +246,12 @@ function breakAnswer(
 }
 
 function streamIds(call: Call, lease: Lease) {
-  return { requestId: call.requestId, pool: call.pool.name, model: lease.budgetModel, key: lease.key.id }
+  return {
+    requestId: call.requestId,
+    pool: call.pool.name,
+    model: lease.budgetModel,
+    key: lease.key.id,
+  }
 }
 
 type Next = 'done' | 'retry'
@@ -253,12 +293,25 @@ async function afterHeld(
   }
   const reason = retryReason(verdict)
   const isLast = call.attempts >= ctx.config.retry.maxAttempts || !canResend(call)
+  // Google's 429 never reaches a client: the last attempt's refusal becomes keypool's own,
+  // saying when a budget frees.
+  if (isLast && reason === 'rate-limited') throw rateLimited(ctx, call)
   if (isLast) {
     passHeldAnswer(ctx, call, held)
     return 'done'
   }
   await pause(ctx, call, lease, reason)
   return 'retry'
+}
+
+function rateLimited(ctx: ProxyContext, call: Call): KeypoolError {
+  const waitMs = ctx.scheduler.predictWait?.(call) ?? 60_000
+  const params = {
+    attempts: call.attempts,
+    model: call.model ?? '-',
+    retry: formatDuration(waitMs),
+  }
+  return new KeypoolError('KP_ERR_UPSTREAM_RATE_LIMITED', params, waitMs / 1000)
 }
 
 function retryReason(verdict: UpstreamVerdict): RetryReason {
@@ -290,13 +343,19 @@ async function retryOrFail(
   return 'retry'
 }
 
-/** A streamed body (an upload chunk) is gone once sent; a held one can go again. */
+/** A streamed body (an upload chunk) is gone once read; a held one can go again. */
 function canResend(call: Call): boolean {
-  return call.body !== undefined || !holdsBody(call)
+  if (call.body !== undefined) return true
+  return bodyStream(call) === null || !call.req.readableDidRead
 }
 
 /** Backoff before the next attempt: jittered after 5xx and connection failures, none after 429s. */
-async function pause(ctx: ProxyContext, call: Call, lease: Lease, reason: RetryReason): Promise<void> {
+async function pause(
+  ctx: ProxyContext,
+  call: Call,
+  lease: Lease,
+  reason: RetryReason,
+): Promise<void> {
   const { base, max } = ctx.config.retry.backoff
   const jitters = reason === 'server-error' || reason === 'unreachable' || reason === 'lost'
   const delayMs = jitters ? fullJitterDelay(call.attempts, base, max, ctx.random) : 0
@@ -326,7 +385,12 @@ function warnUpstream(
   held: Extract<AttemptResult, { kind: 'held' }>,
 ): void {
   const message = held.body.toString('utf8').slice(0, 200)
-  ctx.events.upstreamWarning({ requestId: call.requestId, key: lease.key.id, status: held.status, message })
+  ctx.events.upstreamWarning({
+    requestId: call.requestId,
+    key: lease.key.id,
+    status: held.status,
+    message,
+  })
 }
 
 /** An upstream error that ends the call goes to the client unchanged (design section 7). */
@@ -336,12 +400,18 @@ function passHeldAnswer(
   held: Extract<AttemptResult, { kind: 'held' }>,
 ): void {
   const relay = new ResponseRelay(call.res, () => ctx.clock.now())
-  relay.writeHead(held.status, { ...held.headers, 'content-length': String(held.body.length) }, ownHeaders(call))
+  relay.writeHead(
+    held.status,
+    { ...held.headers, 'content-length': String(held.body.length) },
+    ownHeaders(call),
+  )
   call.res.end(held.body)
   report(ctx, call, held.status, undefined)
 }
 
 async function refuse(ctx: ProxyContext, call: Call, error: unknown): Promise<void> {
+  // A call never sent upstream is not counted against its client's quota.
+  if (call.ticket && call.attempts === 0) ctx.quotas.release(call.ticket, ctx.clock.now())
   if (call.signal.aborted) return report(ctx, call, CLIENT_GONE, undefined)
   const refusal = asKeypoolError(error)
   if (refusal.code === 'KP_ERR_INTERNAL') {

@@ -1,19 +1,26 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import type { Config } from '../config/schema.js'
 import { KeypoolError } from '../errors/keypool-error.js'
 import { classifyRoute } from '../gemini/route.js'
 import type { KeypoolEvents } from '../observe/events.js'
+import { Affinity } from '../pool/affinity.js'
+import type { AffinityStore } from '../pool/affinity-store.js'
 import { RuntimeKey } from '../pool/key.js'
 import { Pool } from '../pool/pool.js'
 import type { Scheduler } from '../pool/scheduler.js'
+import { MemoryAffinityStore } from '../state/memory-affinity-store.js'
 import type { Clock } from '../util/clock.js'
 import { Call } from './call.js'
 import { ClientAuth } from './client-auth.js'
+import { ClientQuotas } from './client-quota.js'
+import { createListener } from './listener.js'
+import { LiveGateway } from './live.js'
 import { proxyCall, type ProxyContext } from './proxy.js'
 import { requestIdFrom } from './request-id.js'
-import { handleOwnRoute } from './own-routes.js'
+import { createOwnRoutes, type OwnRouteSources, type OwnRoutes } from './own-routes.js'
 import { sendError } from './respond.js'
 
 export interface KeypoolServerOptions {
@@ -25,6 +32,10 @@ export interface KeypoolServerOptions {
   /** Upstream connections; the server does not close it (its owner does). */
   dispatcher: Dispatcher
   random?: () => number
+  /** Budgets, queues and metrics for keypool's own routes (status, /metrics). */
+  ownRoutes?: OwnRouteSources
+  /** Where resource-to-project pins live; memory when absent. */
+  affinityStore?: AffinityStore
 }
 
 export interface KeypoolServer {
@@ -34,6 +45,10 @@ export interface KeypoolServer {
   readonly keys: readonly RuntimeKey[]
   readonly pools: readonly Pool[]
   readonly scheduler: Scheduler
+  /** Resource-to-project pins and upload sessions. */
+  readonly affinity: Affinity
+  /** Live API sessions. */
+  readonly live: LiveGateway
   /** Calls being served right now. */
   readonly inFlight: number
   /**
@@ -53,7 +68,12 @@ export async function startKeypool(
   const keys = config.keys.map((k) => new RuntimeKey(k))
   const byId = new Map(keys.map((k) => [k.id, k]))
   const pools = Object.entries(config.pools).map(
-    ([name, pool]) => new Pool(name, pool, pool.keys.map((id) => byId.get(id)!)),
+    ([name, pool]) =>
+      new Pool(
+        name,
+        pool,
+        pool.keys.map((id) => byId.get(id)!),
+      ),
   )
   const scheduler = options.createScheduler(keys, pools)
   const dispatcher = options.dispatcher
@@ -65,25 +85,51 @@ export async function startKeypool(
     upstreamOrigin: upstream.origin,
     upstreamPrefix: upstream.pathname.replace(/\/+$/, ''),
     auth: new ClientAuth(config.clients, config.tiers, options.clock),
+    quotas: new ClientQuotas(),
+    lowestPriority: Math.min(...Object.values(config.tiers).map((tier) => tier.priority)),
     pools,
     scheduler,
+    affinity: new Affinity({
+      store: options.affinityStore ?? new MemoryAffinityStore(),
+      clock: options.clock,
+    }),
     events: options.events,
     ...(options.random ? { random: options.random } : {}),
   }
 
+  let isShuttingDown = false
+  const ownRoutes = createOwnRoutes({
+    ...options.ownRoutes,
+    config,
+    clock: options.clock,
+    keys,
+    isShuttingDown: () => isShuttingDown,
+    clientToday: (id, now) => context.quotas.todayOf(id, now),
+    position: {
+      positionOf: (id) => scheduler.positionOf?.(id),
+      auth: context.auth,
+    },
+  })
   const tracker = new InFlight()
-  const server = createServer((req, res) => {
+  const server = createListener(config.server, (req, res) => {
     tracker.enter(res)
-    handle(context, req, res)
+    handle(context, ownRoutes, req, res)
+  })
+  const live = new LiveGateway({ ctx: context, isShuttingDown: () => isShuttingDown })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    live.handleUpgrade(req, socket, head)
   })
   applyTimeouts(server, config)
-  const url = await listenOn(server, listen)
+  const url = await listenOn(server, listen, config.server.tls ? 'https' : 'http')
 
-  const closeServer = async (graceMs: number) => {
+  let closing: Promise<void> | undefined
+  const closeServer = (graceMs: number) => (closing ??= stopServing(graceMs))
+  const stopServing = async (graceMs: number) => {
+    isShuttingDown = true
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     scheduler.drain()
     server.closeIdleConnections()
-    await tracker.settled(graceMs, options.clock)
+    await Promise.all([tracker.settled(graceMs, options.clock), live.drain(graceMs, options.clock)])
     server.closeAllConnections()
     await closed
   }
@@ -93,6 +139,8 @@ export async function startKeypool(
     keys,
     pools,
     scheduler,
+    affinity: context.affinity,
+    live,
     get inFlight() {
       return tracker.count
     },
@@ -127,12 +175,20 @@ class InFlight {
   }
 }
 
-function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): void {
+function handle(
+  ctx: ProxyContext,
+  ownRoutes: OwnRoutes,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const requestId = requestIdFrom(req.headers['x-request-id'])
   const route = classifyRoute(req.url ?? '/')
-  if (route.kind === 'keypool') return handleOwnRoute(ctx, req, res, route, requestId)
+  if (route.kind === 'keypool') return ownRoutes(req, res, route, requestId)
   if (route.kind === 'unknown' || route.kind === 'live') {
-    const error = new KeypoolError('KP_ERR_NOT_FOUND', { method: req.method ?? '-', path: route.path })
+    const error = new KeypoolError('KP_ERR_NOT_FOUND', {
+      method: req.method ?? '-',
+      path: route.path,
+    })
     return sendError(res, error, requestId)
   }
   const call = new Call(req, res, route, requestId, ctx.clock.now())
@@ -151,7 +207,7 @@ function applyTimeouts(server: Server, config: Config): void {
   server.keepAliveTimeout = 65_000
 }
 
-async function listenOn(server: Server, listen: string): Promise<string> {
+async function listenOn(server: Server, listen: string, scheme: string): Promise<string> {
   const colon = listen.lastIndexOf(':')
   const host = listen.slice(0, colon).replace(/^\[|\]$/g, '')
   const port = Number(listen.slice(colon + 1))
@@ -164,5 +220,5 @@ async function listenOn(server: Server, listen: string): Promise<string> {
   })
   const address = server.address() as AddressInfo
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  return `http://${shownHost}:${address.port}`
+  return `${scheme}://${shownHost}:${address.port}`
 }

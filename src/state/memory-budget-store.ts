@@ -6,6 +6,7 @@ import {
   type Reservation,
 } from '../limits/budget.js'
 import type { BudgetLimits } from '../limits/resolve.js'
+import { MINUTE_MS } from '../limits/sliding-window.js'
 import type { BudgetStore, Penalty } from '../limits/store.js'
 
 /**
@@ -16,6 +17,17 @@ import type { BudgetStore, Penalty } from '../limits/store.js'
 export class MemoryBudgetStore implements BudgetStore {
   /** project → budget model → budget. Two lookups, no key string built per call. */
   readonly #budgets = new Map<string, Map<string, Budget>>()
+  readonly #windowMs: number
+
+  /**
+   * `tripAllowanceMs` (clock time) is added to every minute window. keypool takes a unit when
+   * it grants a call; Google counts it when the call arrives, a moment later. Without the
+   * allowance a unit could come back here while Google's window still holds it, and the next
+   * call sent at that instant would meet a 429.
+   */
+  constructor(options: { tripAllowanceMs?: number } = {}) {
+    this.#windowMs = MINUTE_MS + (options.tripAllowanceMs ?? 0)
+  }
 
   tryAcquire(project: string, limits: BudgetLimits, cost: Cost, now: number): AcquireResult {
     return this.budget(project, limits).tryAcquire(cost, now)
@@ -65,7 +77,7 @@ export class MemoryBudgetStore implements BudgetStore {
     }
     let budget = models.get(limits.budgetModel)
     if (!budget) {
-      budget = new Budget(project, limits.budgetModel, limits)
+      budget = new Budget(project, limits.budgetModel, limits, this.#windowMs)
       models.set(limits.budgetModel, budget)
     } else if (!budget.hasLimits(limits)) {
       budget.setLimits(limits)

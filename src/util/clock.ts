@@ -124,6 +124,11 @@ export class ManualClock implements Clock {
   }
 }
 
+/** Clock milliseconds for a span of real time; a manual clock does not move with real time. */
+export function toClockMs(clock: Clock, realMs: number): number {
+  return clock.realMsPerMs > 0 ? realMs / clock.realMsPerMs : 0
+}
+
 /** Real milliseconds for a span of the clock's time; a manual clock's spans count as real. */
 export function toRealMs(clock: Clock, ms: number): number {
   return clock.realMsPerMs > 0 ? ms * clock.realMsPerMs : ms

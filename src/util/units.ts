@@ -35,8 +35,10 @@ export function parseSize(text: string): number | undefined {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(3))}s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms % 60_000) / 1000)
+  // Round to whole seconds first, so 119.6 s reads 2m, never 1m60s.
+  const totalSeconds = Math.round(ms / 1000)
+  const minutes = Math.floor(totalSeconds / 60)
+  const seconds = totalSeconds % 60
   if (minutes < 60) return seconds ? `${minutes}m${seconds}s` : `${minutes}m`
   const hours = Math.floor(minutes / 60)
   return minutes % 60 ? `${hours}h${minutes % 60}m` : `${hours}h`

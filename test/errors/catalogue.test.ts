@@ -16,6 +16,8 @@ function detail(error: KeypoolError, type: string): Detail | undefined {
 const DESIGN_TABLE: Record<ErrorCode, [number, string]> = {
   KP_ERR_QUEUE_FULL: [429, 'RESOURCE_EXHAUSTED'],
   KP_ERR_WAIT_TOO_LONG: [429, 'RESOURCE_EXHAUSTED'],
+  // Every attempt met upstream 429s: keypool's own 429, the "wait longer than allowed" row.
+  KP_ERR_UPSTREAM_RATE_LIMITED: [429, 'RESOURCE_EXHAUSTED'],
   KP_ERR_REQUEST_TOO_LARGE: [429, 'RESOURCE_EXHAUSTED'],
   KP_ERR_CLIENT_RPD: [429, 'RESOURCE_EXHAUSTED'],
   KP_ERR_CLIENT_RPM: [429, 'RESOURCE_EXHAUSTED'],
@@ -40,6 +42,7 @@ const DESIGN_TABLE: Record<ErrorCode, [number, string]> = {
 const QUOTA_IDS: Partial<Record<ErrorCode, string>> = {
   KP_ERR_QUEUE_FULL: 'keypool.QueueFull',
   KP_ERR_WAIT_TOO_LONG: 'keypool.WaitTooLong',
+  KP_ERR_UPSTREAM_RATE_LIMITED: 'keypool.WaitTooLong',
   KP_ERR_REQUEST_TOO_LARGE: 'keypool.RequestTooLarge',
   KP_ERR_CLIENT_RPD: 'keypool.ClientRequestsPerDay',
   KP_ERR_CLIENT_RPM: 'keypool.ClientRequestsPerMinute',

@@ -15,6 +15,8 @@ const KEYS = [
 function twoProjects(clock: ManualClock, extra: StackOptions['config'] = {}): StackOptions {
   return {
     clock,
+    // Backoff delays of zero: a ManualClock would otherwise hold a jittered retry forever.
+    random: () => 0,
     sim: { limits: [LIMIT] },
     config: {
       keys: KEYS,

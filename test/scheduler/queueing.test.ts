@@ -225,3 +225,70 @@ t.test(
     await stopping
   },
 )
+
+t.test(
+  'GET /keypool/requests/{id} tells the calling client its place and wait, and nobody else',
+  async (t) => {
+    const clock = new ManualClock()
+    const stack = await startStack(t, {
+      clock,
+      sim: { limits: [ONE_PER_MINUTE] },
+      config: {
+        keys: [{ id: 'alpha-1', key: 'sim-key-alpha-1', project: 'alpha' }],
+        limits: [ONE_PER_MINUTE],
+        pools: { main: { keys: ['alpha-1'] } },
+        queue: { maxWait: '10m' },
+        tiers: { free: { priority: 0, requestsPerDay: 100 }, vip: { priority: 2 } },
+        clients: [
+          { id: 'free-app', token: TOKENS.free, tier: 'free' },
+          { id: 'vip-app', token: TOKENS.vip, tier: 'vip' },
+        ],
+        admin: { token: 'admin-token-123456' },
+      },
+    })
+    await call(stack, TOKENS.free, 'spends the minute')
+    const waiting = [1, 2, 3].map((i) =>
+      call(stack, TOKENS.free, `q${i}`, { 'x-request-id': `q-${i}` }),
+    )
+    await waitFor(() => depth(stack) === 3, 'three calls waiting')
+
+    const ask = (id: string, headers: Record<string, string>) =>
+      fetch(`${stack.url}/keypool/requests/${id}`, { headers }).then(async (r) => ({
+        status: r.status,
+        json: (await r.json()) as any,
+      }))
+    const mine = await ask('q-3', { 'x-goog-api-key': TOKENS.free })
+    t.equal(mine.status, 200)
+    t.equal(mine.json.position, 3)
+    t.equal(mine.json.ahead, 2)
+    t.equal(mine.json.client, 'free-app')
+    t.ok(mine.json.estimatedWaitSeconds >= 60, `about ${mine.json.estimatedWaitSeconds} s`)
+
+    t.equal(
+      (await ask('q-3', { 'x-goog-api-key': TOKENS.vip })).status,
+      404,
+      'another client learns nothing',
+    )
+    t.equal((await ask('q-3', {})).status, 404, 'nor does a caller without a token')
+    const admin = await ask('q-1', { authorization: 'Bearer admin-token-123456' })
+    t.equal(admin.json.position, 1, 'the admin may ask')
+
+    const status = await fetch(`${stack.url}/keypool/status`, {
+      headers: { authorization: 'Bearer admin-token-123456' },
+    }).then((r) => r.json() as Promise<any>)
+    const free = status.clients.find((c: any) => c.id === 'free-app')
+    t.same(
+      { today: free.today, limit: free.limit },
+      { today: 4, limit: 100 },
+      'the status page counts the day',
+    )
+
+    await minuteByMinute(stack, clock, 3)
+    await Promise.all(waiting)
+    t.equal(
+      (await ask('q-1', { 'x-goog-api-key': TOKENS.free })).status,
+      404,
+      'served calls are gone',
+    )
+  },
+)

@@ -11,7 +11,8 @@ t.test('durations in every unit become milliseconds', async (t) => {
 })
 
 t.test('text that is not a duration is refused', async (t) => {
-  for (const bad of ['', '5', 's', '5 minutes', '-1s', '1w']) t.equal(parseDuration(bad), undefined, bad)
+  for (const bad of ['', '5', 's', '5 minutes', '-1s', '1w'])
+    t.equal(parseDuration(bad), undefined, bad)
 })
 
 t.test('sizes take binary units, case-insensitively', async (t) => {
@@ -25,5 +26,6 @@ t.test('durations print in a short human form', async (t) => {
   t.equal(formatDuration(250), '250ms')
   t.equal(formatDuration(37_500), '37.5s')
   t.equal(formatDuration(120_000), '2m')
+  t.equal(formatDuration(119_600), '2m', 'rounds before splitting, never 1m60s')
   t.equal(formatDuration(5_400_000), '1h30m')
 })
