@@ -84,7 +84,8 @@ export async function startKeypoolApp(options: KeypoolOptions): Promise<Keypool>
     options.listen,
   )
   metrics.watch({ keys: server.keys, ...state }, clock)
-  const stopServer = (graceMs: number) => server.shutdown(graceMs)
+  // Captured before Object.assign below puts the app's own shutdown in its place.
+  const stopServer = server.shutdown.bind(server)
   let stopping: Promise<void> | undefined
   const shutdown = (graceMs: number) =>
     (stopping ??= (async () => {
