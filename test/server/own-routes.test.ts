@@ -107,7 +107,7 @@ t.test(
     })
     t.equal(budgets.filter((b) => b.rpm.used === 0).length, 2, 'the call took from one budget')
     t.same(status.queues, [{ pool: 'main', depth: 0, byPriority: {} }])
-    t.same(status.clients, [{ id: 'web-app', tier: 'free', today: null, limit: 50 }])
+    t.same(status.clients, [{ id: 'web-app', tier: 'free', today: 1, limit: 50 }])
   },
 )
 
