@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { seededRandom } from '../util/random.js'
 
 /**
  * Deterministic content: the same prompt always gets the same answer and the same text always
@@ -50,21 +51,9 @@ export function hashText(text: string): number {
   return hash >>> 0
 }
 
-/** mulberry32: a tiny seeded generator of floats in [0, 1). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** The model's answer to a prompt: a quote of its start, then 8 to 24 words chosen by its hash. */
 export function answerText(prompt: string, model: string): string {
-  const next = generator(hashText(`${model}\u0000${prompt}`))
+  const next = seededRandom(hashText(`${model}\u0000${prompt}`))
   const count = 8 + Math.floor(next() * 17)
   const words: string[] = []
   for (let i = 0; i < count; i++) words.push(WORDS[Math.floor(next() * WORDS.length)]!)
@@ -83,7 +72,7 @@ export function splitText(text: string, parts: number): string[] {
 
 /** A unit vector of `dimensions` values derived from the text's hash, rounded to 7 places. */
 export function embeddingVector(text: string, dimensions: number): number[] {
-  const next = generator(hashText(text))
+  const next = seededRandom(hashText(text))
   const values = new Array<number>(dimensions)
   let norm = 0
   for (let i = 0; i < dimensions; i++) {

@@ -1,17 +1,9 @@
 import t from 'tap'
-import { ConfigError } from '../../src/config/errors.js'
+import { configErrorLines } from '../helpers/config-errors.js'
 import { parseConfigText } from '../../src/config/load.js'
 import { isLoopback } from '../../src/config/cross-check.js'
 
-function linesOf(text: string): string[] {
-  try {
-    parseConfigText(text, { source: 'config/keypool.yaml', env: {} })
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message.split('\n')
-    throw error
-  }
-  throw new Error('expected a ConfigError')
-}
+const linesOf = configErrorLines
 
 t.test('a pool naming an unknown key id is refused as the design shows', async (t) => {
   const text = `keys:

@@ -1,16 +1,8 @@
 import t from 'tap'
-import { ConfigError } from '../../src/config/errors.js'
+import { configErrorLines } from '../helpers/config-errors.js'
 import { parseConfigText } from '../../src/config/load.js'
 
-function linesOf(text: string): string[] {
-  try {
-    parseConfigText(text, { source: 'config/keypool.yaml', env: {} })
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message.split('\n')
-    throw error
-  }
-  throw new Error('expected a ConfigError')
-}
+const linesOf = configErrorLines
 
 t.test('an unknown field is refused with its path, its line and a hint', async (t) => {
   const text = `server:
