@@ -38,7 +38,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino(base, transport)
   }
   if (options.destination) return pino(base, options.destination)
-  return pino(base, pino.destination({ dest: 1, sync: false }))
+  const stdout = pino.destination({ dest: 1, sync: false, maxLength: MAX_BUFFERED_LOG_BYTES })
+  stdout.on('drop', () => droppedLogLines++)
+  return pino(base, stdout)
+}
+
+/**
+ * Log bytes held while stdout cannot keep up (a stalled pipe, a log shipper gone away). Past
+ * this, lines are dropped and counted rather than held: memory stays flat (case C17).
+ */
+const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024
+let droppedLogLines = 0
+
+/** Log lines dropped because stdout could not take them, since the process started. */
+export function droppedLogLineCount(): number {
+  return droppedLogLines
 }
 
 /** A logger that writes nothing, for library use and tests that do not read logs. */

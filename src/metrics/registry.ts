@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Registry } from 'prom-client'
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client'
+import { droppedLogLineCount } from '../log/logger.js'
 
 /** Every metric keypool exports starts with this (design section 8). */
 export const METRIC_PREFIX = 'keypool_'
@@ -15,6 +16,7 @@ function processMetrics(): Registry {
   if (processRegistry) return processRegistry
   processRegistry = new Registry()
   collectDefaultMetrics({ register: processRegistry, prefix: METRIC_PREFIX })
+  registerDroppedLogLines(processRegistry)
   return processRegistry
 }
 
@@ -36,4 +38,20 @@ export class MetricsRegistry {
     const [own, process] = await Promise.all([this.registry.metrics(), processMetrics().metrics()])
     return `${own}\n${process}`
   }
+}
+
+/**
+ * Log lines dropped because stdout stalled (case C17): not in the design's table, a process
+ * metric like the others here, read when scraped.
+ */
+function registerDroppedLogLines(register: Registry): void {
+  new Counter({
+    name: `${METRIC_PREFIX}log_lines_dropped_total`,
+    help: 'Log lines dropped because stdout could not take them',
+    registers: [register],
+    collect() {
+      this.reset()
+      this.inc(droppedLogLineCount())
+    },
+  })
 }
