@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Operation } from '../config/schema.js'
 import type { Route } from '../gemini/route.js'
+import { AbortSource } from '../upstream/abort-source.js'
 import type { ResourcePin } from '../pool/affinity-store.js'
 import type { CallPlan, Cost } from '../pool/scheduler.js'
 import type { Pool } from '../pool/pool.js'
@@ -18,6 +19,8 @@ export class Call implements CallPlan {
   readonly route: Route
   readonly arrivedAt: number
   readonly abort = new AbortController()
+  /** What undici watches to stop the upstream request; `cancel` fires it with `abort`. */
+  readonly upstreamAbort = new AbortSource()
   readonly tried = new Set<string>()
   client!: Client
   /** The tier's priority, or the lower one the call asked for. */
@@ -58,6 +61,12 @@ export class Call implements CallPlan {
 
   get signal(): AbortSignal {
     return this.abort.signal
+  }
+
+  /** The client went away: the queue drops the call and its upstream request stops. */
+  cancel(): void {
+    this.abort.abort()
+    this.upstreamAbort.abort(this.abort.signal.reason)
   }
 
   /** Whether a call whose body reached the upstream may be sent again (it spends no money). */

@@ -56,7 +56,7 @@ export interface ProxyContext {
  */
 export async function proxyCall(ctx: ProxyContext, call: Call): Promise<void> {
   call.res.once('close', () => {
-    if (!call.res.writableFinished) call.abort.abort()
+    if (!call.res.writableFinished) call.cancel()
   })
   try {
     await findUploadSession(ctx, call)
@@ -184,7 +184,7 @@ function upstreamRequest(ctx: ProxyContext, call: Call, lease: Lease) {
     body: call.body ?? (holdsBody(call) ? null : bodyStream(call)),
     headersTimeoutMs: Math.ceil(toRealMs(ctx.clock, remaining)),
     bodyTimeoutMs: Math.ceil(toRealMs(ctx.clock, ctx.config.server.streamIdleTimeout)),
-    signal: call.signal,
+    signal: call.upstreamAbort,
   }
 }
 

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
 import { Writable } from 'node:stream'
 import type { Dispatcher } from 'undici'
@@ -17,7 +18,8 @@ export interface AttemptRequest {
   body: Buffer | Readable | null
   headersTimeoutMs: number
   bodyTimeoutMs: number
-  signal: AbortSignal
+  /** An AbortSignal, or an AbortSource (cheaper; undici takes either). */
+  signal: AbortSignal | EventEmitter
 }
 
 /** Where an answer goes once keypool lets it through to the client. */

@@ -1,0 +1,97 @@
+import { alternateRounds } from '../load/rounds.js'
+import { markdownTable } from '../report/markdown.js'
+import { count, megabytes, ms, ratio, signedMs, withRatios } from '../report/numbers.js'
+import { latencyScenarios, throughputScenarios } from '../setup/scenarios.js'
+
+/**
+ * Direct, the floor and keypool under the same loads in one run (issue part 1): throughput
+ * tables for unary and SSE, then latency at one connection. Returns the tables and the
+ * figures the targets are checked against.
+ */
+export async function compareSection({ stack, mode, progress }) {
+  const targets = [stack.direct, stack.floor, stack.keypool]
+  const scenarios = [...throughputScenarios(mode), ...latencyScenarios(mode)]
+  const tally = await alternateRounds({
+    rounds: mode.rounds,
+    targets,
+    scenarios,
+    warmupS: mode.warmupS,
+    progress,
+  })
+  const [unary, sse, unaryOne, firstByte] = scenarios
+
+  const tables = [unary, sse].map((scenario) => throughputTable(scenario, targets, tally))
+  tables.push(
+    latencyTable(
+      targets,
+      (t) => tally(unaryOne, t),
+      (t) => tally(firstByte, t),
+    ),
+  )
+  return { tables, figures: figures(stack, tally, scenarios) }
+}
+
+const CPU_NOTE =
+  "CPU µs/req: the server process's own CPU time (user + system, all its threads) over the " +
+  "requests it served; for direct, the simulator's. RSS: the highest seen after a run."
+
+function throughputTable(scenario, targets, tally) {
+  const [direct, floor] = targets.map((t) => tally(scenario, t))
+  const rows = targets.map((target) => {
+    const t = tally(scenario, target)
+    const cell = (text, pick) =>
+      target.name === 'direct' ? text : withRatios(text, pick(t), pick(direct), pick(floor))
+    return [
+      target.name,
+      cell(count(t.requestsPerSecond), (x) => x.requestsPerSecond),
+      cell(ms(t.percentile(50)), (x) => x.percentile(50)),
+      cell(ms(t.percentile(99)), (x) => x.percentile(99)),
+      cell(count(t.cpuPerRequestUs), (x) => x.cpuPerRequestUs),
+      cell(megabytes(t.rssMb), (x) => x.rssMb),
+      count(t.errors),
+    ]
+  })
+  const header = ['path', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'RSS MB', 'errors']
+  return `**${scenario.title}** (ratios: to direct / to the floor)\n\n${markdownTable(header, rows)}\n\n${CPU_NOTE}`
+}
+
+function latencyTable(targets, unaryOf, firstByteOf) {
+  const direct = targets[0]
+  const rows = targets.map((target) => {
+    const u = unaryOf(target)
+    const f = firstByteOf(target)
+    const added = (tallyOf, p) => tallyOf(target).percentile(p) - tallyOf(direct).percentile(p)
+    const isDirect = target === direct
+    return [
+      target.name,
+      ms(u.percentile(50)),
+      ms(u.percentile(99)),
+      isDirect ? '–' : signedMs(added(unaryOf, 50)),
+      isDirect ? '–' : signedMs(added(unaryOf, 99)),
+      ms(f.percentile(50)),
+      ms(f.percentile(99)),
+      isDirect ? '–' : signedMs(added(firstByteOf, 50)),
+    ]
+  })
+  const header = ['path', 'unary p50', 'unary p99', 'added p50', 'added p99']
+  header.push('SSE 1st byte p50', 'SSE 1st byte p99', 'added 1st byte p50')
+  return `**One connection** (ms)\n\n${markdownTable(header, rows)}`
+}
+
+/** What the targets of perf-anchors.md are checked against. */
+function figures(stack, tally, [unary, sse, unaryOne, firstByte]) {
+  const { direct, floor, keypool } = stack
+  const added = (scenario, p) =>
+    tally(scenario, keypool).percentile(p) - tally(scenario, direct).percentile(p)
+  return {
+    cpuRatioUnary: Number(
+      ratio(tally(unary, keypool).cpuPerRequestUs, tally(unary, floor).cpuPerRequestUs),
+    ),
+    cpuRatioSse: Number(
+      ratio(tally(sse, keypool).cpuPerRequestUs, tally(sse, floor).cpuPerRequestUs),
+    ),
+    addedP50: added(unaryOne, 50),
+    addedP99: added(unaryOne, 99),
+    addedFirstByteP50: added(firstByte, 50),
+  }
+}

@@ -1,0 +1,63 @@
+import { createServer } from 'node:http'
+import { Pool } from 'undici'
+import { serveChild } from './ipc.js'
+
+/**
+ * The floor: a bare forwarder with undici `Pool.stream`, as in perf-anchors.md. No logic, just
+ * bytes: the client's headers and body go upstream as they are, the answer streams back. Any
+ * Node proxy pays at least this, so keypool's CPU per request is compared with it.
+ */
+
+/** Request headers undici refuses to send, or that describe only the client's hop. */
+const DROPPED_REQUEST = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+])
+const DROPPED_ANSWER = new Set(['connection', 'keep-alive', 'transfer-encoding'])
+
+serveChild(async ({ upstream }) => {
+  // As many connections as keypool's own dispatcher keeps, so the pools are alike.
+  const pool = new Pool(upstream, { connections: 256, keepAliveTimeout: 30_000 })
+  const server = createServer((req, res) => forward(pool, req, res))
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: async () => {
+      server.closeAllConnections()
+      await pool.close()
+    },
+  }
+})
+
+function forward(pool, req, res) {
+  const options = {
+    path: req.url,
+    method: req.method,
+    headers: requestHeaders(req.rawHeaders),
+    body: req,
+  }
+  pool
+    .stream(options, ({ statusCode, headers }) => openAnswer(res, statusCode, headers))
+    .catch(() => {
+      if (!res.headersSent) res.writeHead(502)
+      res.end()
+    })
+}
+
+function openAnswer(res, statusCode, headers) {
+  for (const name of DROPPED_ANSWER) delete headers[name]
+  res.writeHead(statusCode, headers)
+  return res
+}
+
+function requestHeaders(raw) {
+  const out = []
+  for (let i = 0; i < raw.length; i += 2) {
+    if (!DROPPED_REQUEST.has(raw[i].toLowerCase())) out.push(raw[i], raw[i + 1])
+  }
+  return out
+}

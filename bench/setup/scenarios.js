@@ -1,0 +1,44 @@
+import { runAutocannon } from '../load/autocannon-run.js'
+import { runFirstByte } from '../load/first-byte.js'
+import { credentialFor, sseRequest, unaryRequest } from './requests.js'
+
+/**
+ * The loads of perf-anchors.md: 64 connections for throughput and CPU per request, one
+ * connection for the latency a single caller sees, and the first byte of a stream.
+ * `run(target, seconds)` runs one; `seconds` says how long each measured run lasts.
+ */
+
+export function throughputScenarios(mode) {
+  return [
+    loadScenario('unary', 'Unary generateContent, 64 connections', unaryRequest, 64, mode.loadS),
+    loadScenario('sse', 'Streaming (SSE), 64 connections', sseRequest, 64, mode.loadS),
+  ]
+}
+
+export function latencyScenarios(mode) {
+  return [
+    loadScenario('unary-1', 'Unary, 1 connection', unaryRequest, 1, mode.latencyS),
+    {
+      name: 'sse-first-byte',
+      title: 'SSE first byte, 1 connection',
+      seconds: mode.latencyS,
+      run: (target, seconds) =>
+        runFirstByte({ url: target.url, request: sseRequest(credentialFor(target.name)), seconds }),
+    },
+  ]
+}
+
+function loadScenario(name, title, request, connections, seconds) {
+  return {
+    name,
+    title,
+    seconds,
+    run: (target, runSeconds) =>
+      runAutocannon({
+        url: target.url,
+        request: request(credentialFor(target.name)),
+        connections,
+        seconds: runSeconds,
+      }),
+  }
+}
