@@ -38,7 +38,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     return pino(base, transport)
   }
   if (options.destination) return pino(base, options.destination)
-  const stdout = pino.destination({ dest: 1, sync: false, maxLength: MAX_BUFFERED_LOG_BYTES })
+  const stdout = pino.destination({
+    dest: 1,
+    sync: false,
+    // Lines go out in batches of 4 KB, or every 250 ms when traffic is light: one write per
+    // request line cost about 15 % of keypool's CPU per call (npm run bench).
+    minLength: 4096,
+    periodicFlush: 250,
+    maxLength: MAX_BUFFERED_LOG_BYTES,
+  })
   stdout.on('drop', () => droppedLogLines++)
   return pino(base, stdout)
 }
