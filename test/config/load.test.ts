@@ -155,8 +155,8 @@ t.test('a missing config file says how to name one', async (t) => {
 })
 
 t.test('YAML syntax errors do not quote the source text, which may hold a secret', async (t) => {
-  const lines = issuesOf('keys:\n  - { id: a, key: k }\n AIza-secret-in-a-bad-line\npools: {}\n')
+  const lines = issuesOf('keys:\n  - { id: a, key: k }\n secret-key-in-a-bad-line\npools: {}\n')
   t.equal(lines.length, 1)
   t.match(lines[0], /^test\.yaml:\d+: invalid YAML: /)
-  t.notMatch(lines[0], 'AIza-secret')
+  t.notMatch(lines[0], 'secret-key')
 })
