@@ -21,7 +21,15 @@ export function run(args: string[], io: CommandIO): Promise<number> {
     }
 
     const listen = values.listen ?? config.server.listen
-    const app = await startKeypoolApp({ config, logger, listen })
+    let app
+    try {
+      app = await startKeypoolApp({ config, logger, listen })
+    } catch (error) {
+      // A taken port or unreadable TLS material: say what and where, not a stack trace.
+      const detail = error instanceof Error ? error.message : String(error)
+      io.stderr.write(`keypool serve: cannot listen on ${listen}: ${detail}\n`)
+      return EXIT_FAILURE
+    }
     const pools = app.pools.map((p) => ({ pool: p.name, keys: p.keys.map((k) => k.id) }))
     logger.info({ url: app.url, upstream: config.server.upstream, pools }, 'keypool listening')
 

@@ -105,6 +105,13 @@ export const ERRORS = {
     reason: 'UNKNOWN_ROUTE',
     message: 'keypool: no route for {method} {path}.',
   },
+  KP_ERR_UNKNOWN_REQUEST: {
+    http: 404,
+    status: 'NOT_FOUND',
+    reason: 'UNKNOWN_REQUEST',
+    message:
+      'keypool: no waiting call "{id}" of yours: it may have been served already, or never waited.',
+  },
   KP_ERR_MIXED_PROJECTS: {
     http: 400,
     status: 'FAILED_PRECONDITION',

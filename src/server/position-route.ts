@@ -33,7 +33,9 @@ export function servePosition(
   const id = safeDecode(route.path.slice(PREFIX.length))
   const position = sources.positionOf(id)
   if (!position || !mayAsk(sources, req, route, position)) {
-    const error = new KeypoolError('KP_ERR_NOT_FOUND', { method: 'GET', path: `${PREFIX}${id}` })
+    // Echo only what a request id may hold, so nothing else a caller put in the path returns.
+    const shown = /^[A-Za-z0-9._:-]{1,128}$/.test(id) ? id : '-'
+    const error = new KeypoolError('KP_ERR_UNKNOWN_REQUEST', { id: shown })
     return sendError(res, error, requestId)
   }
   const { client, estimatedWaitMs, ...rest } = position

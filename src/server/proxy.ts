@@ -118,13 +118,9 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
   let held: Extract<AttemptResult, { kind: 'held' }> | undefined
 
   while (call.attempts < maxAttempts) {
-    let lease: Lease
-    try {
-      lease = await acquireLease(ctx, call)
-    } catch (error) {
-      if (held && error instanceof KeypoolError && error.code === 'KP_ERR_NO_KEY') break
-      throw error
-    }
+    // When the keys died on the way (invalid, leaked), this throws keypool's 503 rather than
+    // passing on Google's "API key not valid": the client's own token is fine.
+    const lease = await acquireLease(ctx, call)
     call.attempts++
     call.queueMs += lease.waitedMs
     call.keyId = lease.key.id

@@ -1,6 +1,9 @@
 import type { ServerResponse } from 'node:http'
 import { KeypoolError } from '../errors/keypool-error.js'
 
+/** Longer waits than this are left to the app, not to an SDK's silent automatic retry. */
+const MAX_SDK_RETRY_SECONDS = 60
+
 /** Writes one of keypool's own errors in Google's shape, with Retry-After when it has one. */
 export function sendError(res: ServerResponse, error: KeypoolError, requestId: string): void {
   if (res.headersSent) {
@@ -15,6 +18,11 @@ export function sendError(res: ServerResponse, error: KeypoolError, requestId: s
   }
   const retryAfter = error.retryAfterHeader
   if (retryAfter) headers['retry-after'] = retryAfter
+  // The OpenAI SDKs sleep for any Retry-After, hours included, before retrying on their own;
+  // they skip that when told not to. A 429 that cannot pass within a minute says so.
+  if (error.httpStatus === 429 && !(Number(retryAfter) <= MAX_SDK_RETRY_SECONDS)) {
+    headers['x-should-retry'] = 'false'
+  }
   res.writeHead(error.httpStatus, headers)
   res.end(body)
 }

@@ -28,6 +28,8 @@ const DESIGN_TABLE: Record<ErrorCode, [number, string]> = {
   KP_ERR_NOT_FOUND: [404, 'NOT_FOUND'],
   KP_ERR_MIXED_PROJECTS: [400, 'FAILED_PRECONDITION'],
   KP_ERR_UNKNOWN_UPLOAD: [404, 'NOT_FOUND'],
+  // GET /keypool/requests/{id} for a call that is not waiting: the "unknown route" row.
+  KP_ERR_UNKNOWN_REQUEST: [404, 'NOT_FOUND'],
   KP_ERR_ADMIN_AUTH: [401, 'UNAUTHENTICATED'],
   KP_ERR_NO_KEY: [503, 'UNAVAILABLE'],
   KP_ERR_UPSTREAM_UNREACHABLE: [503, 'UNAVAILABLE'],

@@ -170,6 +170,7 @@ t.test(
     const hasty = await generate(stack.url, MODEL, 'hasty', { 'x-keypool-max-wait': '2s' })
     t.equal(hasty.status, 429)
     t.equal(hasty.headers.get('retry-after'), '5')
+    t.equal(hasty.headers.get('x-should-retry'), null, 'a short wait is left to SDK retries')
     const quota = hasty.json.error.details.find((d: any) => d['@type'].endsWith('QuotaFailure'))
     t.equal(quota.violations[0].quotaId, 'keypool.WaitTooLong')
     const retryInfo = hasty.json.error.details.find((d: any) => d['@type'].endsWith('RetryInfo'))
@@ -239,6 +240,7 @@ t.test(
       'keypool.RequestTooLarge',
     )
     t.equal(big.headers.get('retry-after'), null, 'no Retry-After: it can never be sent')
+    t.equal(big.headers.get('x-should-retry'), 'false', 'and SDKs are told not to retry it')
     t.equal(stack.sim.calls.length, 0)
 
     stack.sim.faults.add({ kind: 'firstByteDelay', ms: 200, count: 1 })
