@@ -13,7 +13,7 @@ export interface QuotaTicket {
 }
 
 interface Counters {
-  day: DayCounter | undefined
+  day: DayCounter
   minute: SlidingWindow | undefined
 }
 
@@ -28,32 +28,30 @@ export class ClientQuotas {
   readonly #counters = new LRUCache<string, Counters>({ max: 10_000 })
 
   /** Takes a unit for the client, or throws keypool's 429 saying when to come back. */
-  admit(client: Client, now: number): QuotaTicket | undefined {
+  admit(client: Client, now: number): QuotaTicket {
     const { requestsPerDay, rpm } = client.tierConfig
-    if (requestsPerDay === undefined && rpm === undefined) return undefined
-
     const counters = this.#countersOf(client)
-    const dayFit = counters.day?.nextFitAt(1, now) ?? now
+    const dayFit = counters.day.nextFitAt(1, now)
     if (dayFit > now) throw refusal('KP_ERR_CLIENT_RPD', client, requestsPerDay!, dayFit - now)
     const minuteFit = counters.minute?.nextFitAt(1, now) ?? now
     if (minuteFit > now) throw refusal('KP_ERR_CLIENT_RPM', client, rpm!, minuteFit - now)
 
-    counters.day?.take(1, now)
+    counters.day.take(1, now)
     const takenAt = counters.minute?.take(1, now) ?? now
-    return { client, takenAt, dayEnd: counters.day?.resetsAt(now) ?? Infinity }
+    return { client, takenAt, dayEnd: counters.day.resetsAt(now) }
   }
 
   /** Gives back the unit of a call that was never served. */
   release(ticket: QuotaTicket, now: number): void {
     const counters = this.#counters.get(ticket.client.id)
     if (!counters) return
-    if (counters.day && counters.day.resetsAt(now) === ticket.dayEnd) counters.day.take(-1, now)
+    if (counters.day.resetsAt(now) === ticket.dayEnd) counters.day.take(-1, now)
     counters.minute?.adjust(ticket.takenAt, -1)
   }
 
   /** Calls counted today for a client id, for the status page (0 before its first call). */
   todayOf(clientId: string, now: number): number {
-    return this.#counters.get(clientId)?.day?.used(now) ?? 0
+    return this.#counters.get(clientId)?.day.used(now) ?? 0
   }
 
   #countersOf(client: Client): Counters {
@@ -61,7 +59,8 @@ export class ClientQuotas {
     if (!counters) {
       const { requestsPerDay, rpm } = client.tierConfig
       counters = {
-        day: requestsPerDay === undefined ? undefined : new DayCounter(requestsPerDay),
+        // Counted even without a daily quota, so that the status page shows every client's day.
+        day: new DayCounter(requestsPerDay ?? Infinity),
         minute: rpm === undefined ? undefined : new SlidingWindow(rpm),
       }
       this.#counters.set(client.id, counters)
