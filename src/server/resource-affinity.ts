@@ -61,9 +61,14 @@ export async function placeCall(ctx: ProxyContext, call: Call): Promise<void> {
   }
   if (call.route.kind === 'upload') bases.set(call, clientBase(call.req))
   call.project = await ctx.affinity.projectOf(names)
-  if (call.project === undefined && call.route.kind === 'upload') {
+  // A client's file list goes where its uploads go, so it lists its own files every time.
+  if (call.project === undefined && (call.route.kind === 'upload' || isFileList(call))) {
     call.project = await ctx.affinity.uploadProject(call.client.id, call.pool)
   }
+}
+
+function isFileList(call: Call): boolean {
+  return call.req.method === 'GET' && /^\/v1\w*\/files$/.test(call.route.path)
 }
 
 /**

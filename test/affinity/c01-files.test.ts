@@ -180,3 +180,20 @@ t.test('retries of a pinned call stay inside its project', async (t) => {
   )
   t.same(projectsOf(attempts), [project], 'both attempts went to the project holding the file')
 })
+
+t.test(
+  "a client's file list goes to its uploads' project, so it lists its own files each time",
+  async (t) => {
+    const stack = await threeProjects(t)
+    const app = genai(stack)
+    const other = genai(stack, OTHER_TOKEN)
+    const mine = await app.files.upload({ file: new Blob(['mine'], { type: 'text/plain' }) })
+    await other.files.upload({ file: new Blob(['theirs'], { type: 'text/plain' }) })
+
+    for (let i = 0; i < 4; i++) {
+      const names: string[] = []
+      for await (const file of await app.files.list()) names.push(file.name!)
+      t.same(names, [mine.name], `list ${i + 1} shows the app's own file`)
+    }
+  },
+)
