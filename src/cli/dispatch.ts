@@ -7,10 +7,14 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CommandIO, type CommandRun } fr
 /** The commands of design section 2; each lives in `src/cli/<name>.ts` and exports `run`. */
 const COMMANDS = {
   serve: '[--config FILE] [--listen HOST:PORT]  run the proxy (the default command)',
-  check: '[--config FILE]  validate a config; print pools, keys (ids only), limits',
+  check:
+    '[--config FILE] [--probe]  validate a config; print pools, keys (ids only), limits; ' +
+    '--probe sends each key one free call',
   schema: 'print the config JSON Schema (for editor validation of YAML)',
-  'mock-upstream': '[--port N] [--config FILE]  run the built-in Gemini simulator',
-  demo: 'simulator + proxy + SDK traffic from several clients; no keys, no network',
+  'mock-upstream': '[--port N] [--host H] [--config FILE]  run the built-in Gemini simulator',
+  demo:
+    '[--scale N] [--calls N] [--seed N] [--no-progress]  simulator + proxy + SDK traffic ' +
+    'from several clients; no keys, no network',
 } as const
 
 type CommandName = keyof typeof COMMANDS
