@@ -1,8 +1,6 @@
 import type { Config, Strategy } from '../config/schema.js'
 import { KeypoolError } from '../errors/keypool-error.js'
-import type { UpstreamVerdict } from '../gemini/upstream-error.js'
 import type { Reservation } from '../limits/budget.js'
-import { nextPacificMidnight } from '../limits/pacific-day.js'
 import { LimitResolver, type RateLimits } from '../limits/resolve.js'
 import { isPromise, type BudgetStore } from '../limits/store.js'
 import type { KeypoolEvents, QueueRejection } from '../observe/events.js'
@@ -17,6 +15,7 @@ import type { Pool } from './pool.js'
 import { predictStart } from './predict.js'
 import { pinnedGroup } from './project-pin.js'
 import { groupByProject, type ProjectGroup } from './project-group.js'
+import { learnFromRefusal, type LessonDeps } from './refusal-lessons.js'
 import type { CallPlan, Cost, Lease, Outcome, Scheduler } from './scheduler.js'
 
 /** Ready slots compared per choice under most-headroom: exact for small pools, bounded for big. */
@@ -75,7 +74,8 @@ export class BudgetScheduler implements Scheduler {
   readonly #store: BudgetStore
   readonly #events: KeypoolEvents
   readonly #random: () => number
-  readonly #onKeyFlagged: (key: RuntimeKey) => void
+  /** What upstream refusals need to rest keys and budgets. */
+  readonly #lessons: LessonDeps
   readonly #groups = new Map<Pool, ProjectGroup[]>()
   readonly #resolvers = new Map<Pool, LimitResolver>()
   readonly #queueLimits = new Map<Pool, QueueLimits>()
@@ -89,7 +89,11 @@ export class BudgetScheduler implements Scheduler {
     this.#store = options.store
     this.#events = options.events
     this.#random = options.random ?? Math.random
-    this.#onKeyFlagged = options.onKeyFlagged ?? (() => {})
+    this.#lessons = {
+      store: options.store,
+      events: options.events,
+      onKeyFlagged: options.onKeyFlagged ?? (() => {}),
+    }
     const heldBytes = new HeldBytesLimit(options.config.queue.maxBytes)
     for (const pool of options.pools) {
       this.#groups.set(pool, groupByProject(pool.keys))
@@ -137,8 +141,9 @@ export class BudgetScheduler implements Scheduler {
     if (outcome.kind === 'answered' && reservation && outcome.usage?.prompt !== undefined) {
       void this.#store.correct(reservation, outcome.usage.prompt)
     }
-    if (outcome.kind === 'refused') this.#learn(lease.key, slot, lane, outcome.verdict, now)
-    else if (slot && outcome.kind === 'answered') {
+    if (outcome.kind === 'refused') {
+      learnFromRefusal(this.#lessons, lease.key, slot, lane, outcome.verdict, now)
+    } else if (slot && outcome.kind === 'answered') {
       void this.#store.recordSuccess(slot.group.project, slot.limits, now)
     }
     if (lane) this.#pump(lane)
@@ -452,69 +457,6 @@ export class BudgetScheduler implements Scheduler {
       return penalty + this.#random() ** (1 / Math.max(1e-9, slot.group.activeWeight))
     }
     return penalty
-  }
-
-  /** Applies what an upstream refusal taught (design section 6's table). */
-  #learn(
-    key: RuntimeKey,
-    slot: Slot | undefined,
-    lane: Lane<Waiter> | undefined,
-    verdict: UpstreamVerdict,
-    now: number,
-  ): void {
-    switch (verdict.kind) {
-      case 'cool':
-      case 'cool-blind':
-      case 'exhausted':
-        return this.#penalise(key, slot, lane, verdict, now)
-      case 'disable-key':
-        if (key.state === 'disabled') return
-        key.disable(verdict.reason, now)
-        return this.#events.keyStateChanged({
-          key: key.id,
-          state: 'disabled',
-          reason: verdict.reason,
-        })
-      case 'flag-key':
-        if (key.state !== 'active') return
-        key.flag(verdict.reason, now)
-        this.#onKeyFlagged(key)
-        return this.#events.keyStateChanged({
-          key: key.id,
-          state: 'flagged',
-          reason: verdict.reason,
-        })
-      case 'server':
-      case 'client':
-        return
-    }
-  }
-
-  #penalise(
-    key: RuntimeKey,
-    slot: Slot | undefined,
-    lane: Lane<Waiter> | undefined,
-    verdict: Extract<UpstreamVerdict, { kind: 'cool' | 'cool-blind' | 'exhausted' }>,
-    now: number,
-  ): void {
-    if (!slot || !lane) return
-    const { project } = slot.group
-    const model = slot.limits.budgetModel
-    this.#events.upstreamRateLimited({ key: key.id, model, window: verdict.window })
-    if (verdict.kind === 'exhausted') {
-      void this.#store.penalise(project, slot.limits, { kind: 'day' }, now)
-      const until = nextPacificMidnight(now)
-      lane.sleep(slot, until)
-      return this.#events.budgetStateChanged({ project, model, state: 'exhausted', until })
-    }
-    const penalty =
-      verdict.kind === 'cool' && verdict.retryAfterMs !== undefined
-        ? { kind: 'retry' as const, until: now + verdict.retryAfterMs }
-        : { kind: 'bare' as const }
-    void this.#store.penalise(project, slot.limits, penalty, now)
-    const until = this.#store.nextFitAt(project, slot.limits, { requests: 1, tokens: 0 }, now)
-    lane.sleep(slot, until)
-    this.#events.budgetStateChanged({ project, model, state: 'cooling', until })
   }
 
   /** Calls that take no model budget: any active key of the pool, in turn. */
