@@ -1,10 +1,10 @@
 import { GoogleGenAI } from '@google/genai'
 import { GoogleGenerativeAI, type GenerativeModel } from '@google/generative-ai'
-import { request } from 'node:http'
 import OpenAI from 'openai'
 import type { Test } from 'tap'
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js'
 import { ManualClock } from '../../src/util/clock.js'
+import { rawCall } from './upstream-tap.js'
 
 /** Starting the simulator for a test, and the clients that talk to it directly. */
 
@@ -62,37 +62,9 @@ export function raw(
   path: string,
   options: { headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<RawAnswer> {
-  const headers = { ...options.headers }
-  // Node sends a DELETE body without framing unless told its length.
-  if (options.body !== undefined)
-    headers['content-length'] = String(Buffer.byteLength(options.body))
-  return new Promise((resolve, reject) => {
-    const req = request(`${sim.url}${path}`, { method, headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (chunk: Buffer) => chunks.push(chunk))
-      res.on('error', reject)
-      // A connection reset mid-answer ends in 'close' without 'end'.
-      res.on('close', () => {
-        if (!res.complete) reject(new Error('the connection closed before the answer ended'))
-      })
-      res.on('end', () => {
-        const body = Buffer.concat(chunks)
-        const text = body.toString('utf8')
-        let json: unknown
-        try {
-          json = JSON.parse(text)
-        } catch {
-          json = undefined
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text, json })
-      })
-    })
-    req.on('error', reject)
-    req.end(options.body)
-  })
+  return rawCall(sim.url, method, path, options)
 }
 
-/** raw() with an API key header and a JSON body. */
 export function rawJson(
   sim: Simulator,
   path: string,
