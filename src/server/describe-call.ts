@@ -1,4 +1,5 @@
 import { estimateRequest, shapeOfVerb } from '../gemini/estimate.js'
+import { stripModelPrefix } from '../limits/resolve.js'
 import type { Call } from './call.js'
 
 /**
@@ -13,7 +14,7 @@ export function describeCall(call: Call): void {
 
   const json = parseJson(call.body)
   if (isOpenai && json) {
-    if (typeof json.model === 'string') call.model = normalizeModel(json.model)
+    if (typeof json.model === 'string') call.model = stripModelPrefix(json.model)
     if (json.stream === true) call.isStream = true
   }
   if (!shape) return
@@ -23,11 +24,6 @@ export function describeCall(call: Call): void {
   }
   const estimate = estimateRequest(shape, json)
   call.cost = { requests: Math.max(1, estimate.requests), tokens: estimate.tokens }
-}
-
-/** A model name without its `models/` prefix. */
-export function normalizeModel(name: string): string {
-  return name.startsWith('models/') ? name.slice(7) : name
 }
 
 function parseJson(body: Buffer | undefined): Record<string, unknown> | undefined {
