@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
  * `node bench/run.js [--quick] [--only compare,scale,scheduler] [--profile DIR]`
  * --quick    one short round of everything, for developers (under a minute)
  * --only     some sections only
- * --profile  keypool's processes run with --cpu-prof, profiles written to DIR
+ * --profile  keypool's and the floor's processes run with --cpu-prof, profiles written to DIR
  */
 
 const SECTIONS = ['compare', 'scale', 'scheduler']

@@ -10,7 +10,13 @@ export async function startStack({ largeKeyCount, profileDir }) {
   const started = []
   const track = (child) => (started.push(child), child)
   const sim = track(await startChild('simulator', simulatorOptions(largeKeyCount)))
-  const floor = track(await startChild('floor', { upstream: sim.url }))
+  const floor = track(
+    await startChild(
+      'floor',
+      { upstream: sim.url },
+      { execArgv: profileFlags(profileDir, 'floor') },
+    ),
+  )
 
   /** A keypool with the three-key config, or `keys` instead; profiled when asked. */
   const startKeypool = async (label, keys) => {

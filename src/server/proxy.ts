@@ -7,9 +7,14 @@ import type { KeypoolEvents, RetryReason } from '../observe/events.js'
 import type { Affinity } from '../pool/affinity.js'
 import { findPool, type Pool } from '../pool/pool.js'
 import type { Lease, Scheduler } from '../pool/scheduler.js'
-import { attemptUpstream, errorCode, type AttemptResult } from '../upstream/attempt.js'
+import {
+  attemptUpstream,
+  errorCode,
+  type AnswerSink,
+  type AttemptResult,
+} from '../upstream/attempt.js'
 import { fullJitterDelay } from '../upstream/backoff.js'
-import { ResponseRelay } from '../upstream/relay.js'
+import { ResponseRelay, type AnswerHeaders } from '../upstream/relay.js'
 import { toRealMs, type Clock } from '../util/clock.js'
 import { formatDuration } from '../util/units.js'
 import { assertDeclaredSize, readBody } from './body.js'
@@ -136,15 +141,10 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
 }
 
 async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<AttemptResult> {
-  const relay = new ResponseRelay(call.res, () => ctx.clock.now())
+  const relay = new ResponseRelay(call.res, ctx.clock)
+  const sink = new AnswerToClient(ctx, call, lease, relay)
   const started = ctx.clock.now()
-  const result = await attemptUpstream(ctx.dispatcher, upstreamRequest(ctx, call, lease), {
-    open: (status, headers) => {
-      const answerHeaders = watchAnswer(ctx, call, lease, status, headers, relay)
-      relay.writeHead(status, answerHeaders, ownHeaders(call))
-      return relay
-    },
-  })
+  const result = await attemptUpstream(ctx.dispatcher, upstreamRequest(ctx, call, lease), sink)
   const durationMs = ctx.clock.now() - started
   if (result.kind === 'answered' || result.kind === 'held' || result.kind === 'broken') {
     ctx.events.upstreamAnswered({
@@ -160,6 +160,34 @@ async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<At
   if (result.kind === 'answered') finishAnswer(ctx, call, lease, relay)
   if (result.kind === 'broken') breakAnswer(ctx, call, lease, relay, result.error)
   return result
+}
+
+/** The answer let through: headers watched and completed, then bytes through the relay. */
+class AnswerToClient implements AnswerSink {
+  constructor(
+    readonly ctx: ProxyContext,
+    readonly call: Call,
+    readonly lease: Lease,
+    readonly relay: ResponseRelay,
+  ) {}
+
+  open(status: number, headers: AnswerHeaders): void {
+    const { ctx, call, lease, relay } = this
+    const answerHeaders = watchAnswer(ctx, call, lease, status, headers, relay)
+    relay.writeHead(status, answerHeaders, ownHeaders(call))
+  }
+
+  write(chunk: Buffer): boolean {
+    return this.relay.write(chunk)
+  }
+
+  whenDrained(resume: () => void): void {
+    this.relay.whenDrained(resume)
+  }
+
+  end(): void {
+    this.relay.end()
+  }
 }
 
 function upstreamRequest(ctx: ProxyContext, call: Call, lease: Lease) {
@@ -395,7 +423,7 @@ function passHeldAnswer(
   call: Call,
   held: Extract<AttemptResult, { kind: 'held' }>,
 ): void {
-  const relay = new ResponseRelay(call.res, () => ctx.clock.now())
+  const relay = new ResponseRelay(call.res, ctx.clock)
   relay.writeHead(
     held.status,
     { ...held.headers, 'content-length': String(held.body.length) },

@@ -118,11 +118,11 @@ export function watchAnswer(
     const scanner = new ResourceScanner(lesson)
     relay.observe = (chunk) => scanner.scan(chunk)
     const pin = { project, client: call.client.id }
-    relay.once('finish', () => settle(ctx, call, ctx.affinity.learn(scanner.names, pin)))
+    relay.onFinish(() => settle(ctx, call, ctx.affinity.learn(scanner.names, pin)))
   }
   if (call.req.method === 'DELETE') {
     const name = resourceInPath(call.route)
-    if (name) relay.once('finish', () => settle(ctx, call, ctx.affinity.forget(name)))
+    if (name) relay.onFinish(() => settle(ctx, call, ctx.affinity.forget(name)))
   }
   const uploadUrl = headers['x-goog-upload-url']
   if (typeof uploadUrl !== 'string') return headers

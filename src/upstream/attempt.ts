@@ -1,12 +1,12 @@
-import type { EventEmitter } from 'node:events'
 import type { Readable } from 'node:stream'
-import { Writable } from 'node:stream'
 import type { Dispatcher } from 'undici'
+import type { AbortSource } from './abort-source.js'
+import type { AnswerHeaders } from './relay.js'
 
 /**
- * One call sent upstream with undici's streaming dispatch: a successful answer flows to the
- * client as it arrives (never buffered); an error answer is held, small as it is, so the
- * caller can decide to retry on another key before the client has seen a byte.
+ * One call sent upstream with undici's `dispatch`: a successful answer flows to the client as
+ * it arrives (never buffered); an error answer is held, small as it is, so the caller can
+ * decide to retry on another key before the client has seen a byte.
  */
 
 export interface AttemptRequest {
@@ -18,26 +18,24 @@ export interface AttemptRequest {
   body: Buffer | Readable | null
   headersTimeoutMs: number
   bodyTimeoutMs: number
-  /** An AbortSignal, or an AbortSource (cheaper; undici takes either). */
-  signal: AbortSignal | EventEmitter
+  signal: AbortSource
 }
 
 /** Where an answer goes once keypool lets it through to the client. */
 export interface AnswerSink {
-  /** Called once with the upstream status and headers; returns the stream to write into. */
-  open(status: number, headers: Record<string, string | string[] | undefined>): Writable
+  /** Called once with the upstream status and headers, before the first chunk. */
+  open(status: number, headers: AnswerHeaders): void
+  /** Takes one chunk; false asks the upstream to wait for `whenDrained`. */
+  write(chunk: Buffer): boolean
+  whenDrained(resume: () => void): void
+  end(): void
 }
 
 export type AttemptResult =
   /** The answer went to the client (success, or an error that is not worth holding). */
   | { kind: 'answered'; status: number }
   /** An error answer, held: the client has seen nothing yet. */
-  | {
-      kind: 'held'
-      status: number
-      headers: Record<string, string | string[] | undefined>
-      body: Buffer
-    }
+  | { kind: 'held'; status: number; headers: AnswerHeaders; body: Buffer }
   /** Nothing reached the upstream (connection refused, DNS, connect timeout). */
   | { kind: 'not-sent'; error: Error }
   /** The call was sent and no answer came: it may have been billed. */
@@ -57,14 +55,14 @@ const NOT_SENT_CODES = new Set([
 /** Errors bigger than this are not held but passed through. */
 const MAX_HELD_BYTES = 1024 * 1024
 
-export async function attemptUpstream(
+export function attemptUpstream(
   dispatcher: Dispatcher,
   request: AttemptRequest,
   sink: AnswerSink,
 ): Promise<AttemptResult> {
-  const state: AttemptState = { status: 0, held: undefined, opened: false }
-  try {
-    await dispatcher.stream(
+  return new Promise((resolve) => {
+    const handler = new AttemptHandler(request.signal, sink, resolve)
+    dispatcher.dispatch(
       {
         origin: request.origin,
         path: request.path,
@@ -73,51 +71,88 @@ export async function attemptUpstream(
         body: request.body,
         headersTimeout: request.headersTimeoutMs,
         bodyTimeout: request.bodyTimeoutMs,
-        signal: request.signal,
-        opaque: state,
       },
-      openAnswer(sink),
+      handler,
     )
-  } catch (error) {
-    return failure(state, error as Error)
+  })
+}
+
+/**
+ * undici's callbacks for one attempt. Every path ends in exactly one `resolve`: undici calls
+ * either `onResponseEnd` or `onResponseError` once per dispatch, errors thrown inside the
+ * dispatch included.
+ */
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  #status = 0
+  #opened = false
+  #held: { headers: AnswerHeaders; chunks: Buffer[] } | undefined
+  #controller: Dispatcher.DispatchController | undefined
+  readonly #signal: AbortSource
+  readonly #sink: AnswerSink
+  readonly #resolve: (result: AttemptResult) => void
+
+  constructor(signal: AbortSource, sink: AnswerSink, resolve: (result: AttemptResult) => void) {
+    this.#signal = signal
+    this.#sink = sink
+    this.#resolve = resolve
+    signal.watch((reason) => this.#controller?.abort(reason as Error))
   }
-  if (state.held) return { kind: 'held', ...state.held, body: state.held.collector.body() }
-  return { kind: 'answered', status: state.status }
-}
 
-interface AttemptState {
-  status: number
-  opened: boolean
-  held:
-    | {
-        status: number
-        headers: Record<string, string | string[] | undefined>
-        collector: Collector
-      }
-    | undefined
-}
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller
+    // The client may have gone while the request waited for a free connection.
+    if (this.#signal.aborted) controller.abort(this.#signal.reason as Error)
+  }
 
-function openAnswer(sink: AnswerSink): Dispatcher.StreamFactory<AttemptState> {
-  return ({ statusCode, headers, opaque: state }) => {
-    state.status = statusCode
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    status: number,
+    headers: AnswerHeaders,
+  ): void {
+    this.#status = status
     const declared = Number(headers['content-length'])
-    const small = !(declared > MAX_HELD_BYTES)
-    if (statusCode >= 400 && small) {
-      const collector = new Collector()
-      state.held = { status: statusCode, headers, collector }
-      return collector
+    if (status >= 400 && !(declared > MAX_HELD_BYTES)) {
+      this.#held = { headers, chunks: [] }
+      return
     }
-    state.opened = true
-    return sink.open(statusCode, headers)
+    this.#opened = true
+    this.#sink.open(status, headers)
   }
-}
 
-function failure(state: AttemptState, error: Error): AttemptResult {
-  if (state.opened) return { kind: 'broken', status: state.status, error }
-  const code = errorCode(error)
-  if (code && NOT_SENT_CODES.has(code)) return { kind: 'not-sent', error }
-  if (isRefusedTunnel(error)) return { kind: 'not-sent', error }
-  return { kind: 'lost', error }
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#held) {
+      this.#held.chunks.push(chunk)
+      return
+    }
+    if (this.#sink.write(chunk)) return
+    controller.pause()
+    this.#sink.whenDrained(() => controller.resume())
+  }
+
+  onResponseEnd(): void {
+    this.#signal.unwatch()
+    const held = this.#held
+    if (held) {
+      const body = Buffer.concat(held.chunks)
+      this.#resolve({ kind: 'held', status: this.#status, headers: held.headers, body })
+      return
+    }
+    this.#sink.end()
+    this.#resolve({ kind: 'answered', status: this.#status })
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.#signal.unwatch()
+    this.#resolve(this.#failure(error))
+  }
+
+  #failure(error: Error): AttemptResult {
+    if (this.#opened) return { kind: 'broken', status: this.#status, error }
+    const code = errorCode(error)
+    if (code && NOT_SENT_CODES.has(code)) return { kind: 'not-sent', error }
+    if (isRefusedTunnel(error)) return { kind: 'not-sent', error }
+    return { kind: 'lost', error }
+  }
 }
 
 /** undici reports an outbound proxy that refused the CONNECT as an abort: nothing was sent. */
@@ -130,18 +165,4 @@ export function errorCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined
   if (typeof e?.cause?.code === 'string' && e.code === 'UND_ERR_SOCKET') return e.cause.code
   return typeof e?.code === 'string' ? e.code : undefined
-}
-
-/** Gathers a small error answer in memory. */
-class Collector extends Writable {
-  readonly #chunks: Buffer[] = []
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.#chunks.push(chunk)
-    done()
-  }
-
-  body(): Buffer {
-    return Buffer.concat(this.#chunks)
-  }
 }

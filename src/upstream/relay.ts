@@ -1,36 +1,37 @@
 import type { ServerResponse } from 'node:http'
-import { Writable } from 'node:stream'
 import { UsageScanner } from '../gemini/usage.js'
+import type { Clock } from '../util/clock.js'
 
 /** Response headers that describe one hop, never passed on. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection'])
 
+export type AnswerHeaders = Record<string, string | string[] | undefined>
+
 /**
  * Carries an upstream answer to the client byte for byte, as it arrives, honouring the client's
  * back-pressure; on the way it reads token usage and whether a stream ended properly.
+ *
+ * Not a Writable: undici's data callbacks write straight into the client's response. A stream
+ * in between (undici's `stream()` with a Writable of ours) cost a Writable, an AsyncResource and
+ * an end-of-stream watcher a call, about 10 % of keypool's CPU in `npm run bench`.
  */
-export class ResponseRelay extends Writable {
+export class ResponseRelay {
   readonly usage = new UsageScanner()
-  readonly #res: ServerResponse
   /** Clock time of the first body byte sent to the client, for the first-byte histogram. */
   firstByteAt: number | undefined
   bytes = 0
   /** Sees every answer chunk on its way (resource names a create or list answer holds). */
   observe: ((chunk: Buffer) => void) | undefined
-  readonly #now: () => number
+  readonly #res: ServerResponse
+  readonly #clock: Clock
 
-  constructor(res: ServerResponse, now: () => number) {
-    super({ highWaterMark: 64 * 1024 })
+  constructor(res: ServerResponse, clock: Clock) {
     this.#res = res
-    this.#now = now
+    this.#clock = clock
   }
 
   /** Writes the status line and headers: upstream's, minus hop-by-hop ones, plus keypool's. */
-  writeHead(
-    status: number,
-    upstream: Record<string, string | string[] | undefined>,
-    own: Record<string, string>,
-  ): void {
+  writeHead(status: number, upstream: AnswerHeaders, own: Record<string, string>): void {
     const headers: Record<string, string | string[]> = {}
     for (const name in upstream) {
       const value = upstream[name]
@@ -45,17 +46,27 @@ export class ResponseRelay extends Writable {
     queueMicrotask(() => this.#flushIfNoBody())
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error) => void): void {
-    if (this.firstByteAt === undefined) this.firstByteAt = this.#now()
+  /** Passes one chunk on; false when the client's socket is full and the upstream should wait. */
+  write(chunk: Buffer): boolean {
+    if (this.firstByteAt === undefined) this.firstByteAt = this.#clock.now()
     this.bytes += chunk.length
     this.usage.scan(chunk)
     this.observe?.(chunk)
-    if (this.#res.write(chunk)) done()
-    else this.#res.once('drain', () => done())
+    return this.#res.write(chunk)
   }
 
-  override _final(done: () => void): void {
-    this.#res.end(done)
+  /** Calls `resume` once the client has taken what was written. */
+  whenDrained(resume: () => void): void {
+    this.#res.once('drain', resume)
+  }
+
+  end(): void {
+    this.#res.end()
+  }
+
+  /** Runs `listener` once the whole answer went to the client (never if it broke first). */
+  onFinish(listener: () => void): void {
+    this.#res.once('finish', listener)
   }
 
   /** `headersSent` is true from `writeHead` on; no body written and no end mean still pending. */
