@@ -141,7 +141,7 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
 }
 
 async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<AttemptResult> {
-  const relay = new ResponseRelay(call.res, ctx.clock)
+  const relay = new ResponseRelay(call.res, ctx.clock, call.isStream)
   const sink = new AnswerToClient(ctx, call, lease, relay)
   const started = ctx.clock.now()
   const result = await attemptUpstream(ctx.dispatcher, upstreamRequest(ctx, call, lease), sink)
@@ -423,7 +423,7 @@ function passHeldAnswer(
   call: Call,
   held: Extract<AttemptResult, { kind: 'held' }>,
 ): void {
-  const relay = new ResponseRelay(call.res, ctx.clock)
+  const relay = new ResponseRelay(call.res, ctx.clock, call.isStream)
   relay.writeHead(
     held.status,
     { ...held.headers, 'content-length': String(held.body.length) },

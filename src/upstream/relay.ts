@@ -16,7 +16,7 @@ export type AnswerHeaders = Record<string, string | string[] | undefined>
  * an end-of-stream watcher a call, about 10 % of keypool's CPU in `npm run bench`.
  */
 export class ResponseRelay {
-  readonly usage = new UsageScanner()
+  readonly usage: UsageScanner
   /** Clock time of the first body byte sent to the client, for the first-byte histogram. */
   firstByteAt: number | undefined
   bytes = 0
@@ -25,7 +25,9 @@ export class ResponseRelay {
   readonly #res: ServerResponse
   readonly #clock: Clock
 
-  constructor(res: ServerResponse, clock: Clock) {
+  /** `isStream`: the answer is a stream of events, checked for a proper end. */
+  constructor(res: ServerResponse, clock: Clock, isStream: boolean) {
+    this.usage = new UsageScanner(isStream)
     this.#res = res
     this.#clock = clock
   }

@@ -240,3 +240,25 @@ void t.test('a fresh scanner has no usage', (t) => {
   t.equal(scanner.errored, false)
   t.end()
 })
+
+void t.test('a unary answer is read for usage only: whole, it needs no end marker', (t) => {
+  const scanner = new UsageScanner(false)
+  scanner.scan(Buffer.from(STREAM))
+  t.same(usageOf(scanner), EXPECTED)
+  t.equal(scanner.finished, false, 'no end marker is looked for')
+  t.end()
+})
+
+void t.test('usage names that are not counted fields are passed over', (t) => {
+  const body = {
+    usageMetadata: {
+      totalTokenCount: 50,
+      toolUsePromptTokenCount: 40,
+      promptTokenCount: 7,
+      candidatesTokenCount: 3,
+    },
+  }
+  const scanner = scanAll([Buffer.from(JSON.stringify(body))])
+  t.same(usageOf(scanner), { prompt: 7, output: 3, thoughts: undefined, cached: undefined })
+  t.end()
+})
