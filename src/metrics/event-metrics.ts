@@ -1,13 +1,12 @@
-import { Histogram, type Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
 import { CounterFamily } from './counter-family.js'
-import { LabelTree } from './label-tree.js'
+import { HistogramFamily } from './histogram-family.js'
 
 /**
- * The counters and histograms of design section 8 that events feed. Counters count in plain
- * numbers read at scrape time (CounterFamily); histograms keep prom-client's children, bound
- * once per label tuple. Gauges of state (keys, budgets, queue depth) are read at scrape time
- * (state-collectors.ts). The cache's, the state store's and reload metrics arrive with those
- * parts.
+ * The counters and histograms of design section 8 that events feed. Both count in plain
+ * numbers read at scrape time (CounterFamily, HistogramFamily). Gauges of state (keys,
+ * budgets, queue depth) are read at scrape time (state-collectors.ts). The cache's, the state
+ * store's and reload metrics arrive with those parts.
  */
 
 /** Calls to Gemini take from milliseconds (count, embed) to minutes (long generations). */
@@ -21,10 +20,8 @@ export type EventMetrics = ReturnType<typeof createEventMetrics>
 export function createEventMetrics(registry: Registry) {
   const counter = (name: string, help: string, labelNames: string[]) =>
     new CounterFamily(registry, name, help, labelNames)
-  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) => {
-    const metric = new Histogram({ name, help, labelNames, buckets, registers: [registry] })
-    return new LabelTree((values) => metric.labels(...values))
-  }
+  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) =>
+    new HistogramFamily(registry, name, help, labelNames, buckets)
 
   return {
     requests: counter('keypool_requests_total', 'Calls answered, by HTTP status code', [
