@@ -1,4 +1,5 @@
 import pino, { type Logger, type LevelWithSilent } from 'pino'
+import { isoTimestamp } from './iso-timestamp.js'
 
 /**
  * The one place that decides how keypool logs: JSON lines on stdout, or pretty lines for people.
@@ -28,7 +29,7 @@ export function isLogLevel(text: string): text is LevelWithSilent {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info'
-  const base = { level, base: { svc: 'keypool' }, timestamp: pino.stdTimeFunctions.isoTime }
+  const base = { level, base: { svc: 'keypool' }, timestamp: isoTimestamp() }
 
   if (options.pretty) {
     const transport = pino.transport({
