@@ -66,9 +66,12 @@ export function isIdByte(byte: number): boolean {
 
 /** The resource the path names, if any: `/v1beta/files/abc:download` → `files/abc`. */
 export function resourceInPath(route: Route): string | undefined {
-  const segments = route.path.split('/')
-  const skip = route.kind === 'upload' || route.kind === 'download' ? 3 : 2
-  const [first, second, third, fourth] = segments.slice(skip).map(withoutVerb)
+  return route.resource
+}
+
+/** The resource path segments after the version name: `files`, `abc:download` → `files/abc`. */
+export function resourceNamedBy(segments: readonly string[]): string | undefined {
+  const [first, second, third, fourth] = segments.map(withoutVerb)
   if (!first || !second) return undefined
   if (COLLECTIONS.has(first)) return `${first}/${second}`
   if (first === 'models' && third === 'operations' && fourth) {
@@ -106,11 +109,21 @@ export function lessonOfAnswer(route: Route, method: string | undefined): Answer
   return first === 'models' && segments[4] === 'operations' ? 'names' : undefined
 }
 
-/** Request-body needles: a name is `files/x` after a quote or a slash (a file URI). */
-const BODY_NEEDLES = ['files', 'cachedContents', 'batches', 'tunedModels', 'fileSearchStores'].map(
-  (collection) => ({ collection, needle: Buffer.from(`${collection}/`) }),
-)
+/**
+ * Collections a request body may name: `files/x` after a quote or a slash (a file URI). Every
+ * one ends in `s`, so one search for `s/` finds them all; a search per collection cost four
+ * more passes over bodies that may hold megabytes of inline data.
+ */
+const BODY_COLLECTIONS = [
+  'files',
+  'cachedContents',
+  'batches',
+  'tunedModels',
+  'fileSearchStores',
+].map((collection) => ({ collection, bytes: Buffer.from(collection) }))
+const COLLECTION_END = Buffer.from('s/')
 /** Keys whose value is an interaction id (`previous_interaction_id` in either case style). */
+const INTERACTION_START = Buffer.from('"previous')
 const INTERACTION_KEYS = [
   Buffer.from('"previous_interaction_id"'),
   Buffer.from('"previousInteractionId"'),
@@ -125,22 +138,32 @@ const SLASH = 0x2f
  */
 export function namesInBody(body: Buffer, max = 1000): string[] {
   const names = new Set<string>()
-  for (const { collection, needle } of BODY_NEEDLES) {
-    for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) {
-      const before = at > 0 ? body[at - 1] : undefined
-      if (before !== QUOTE && before !== SLASH) continue
-      const id = readId(body, at + needle.length)
-      if (id) names.add(`${collection}/${id}`)
-      if (names.size >= max) return [...names]
-    }
+  let at = body.indexOf(COLLECTION_END)
+  while (at !== -1 && names.size < max) {
+    const collection = collectionEndingAt(body, at + 1)
+    const id = collection === undefined ? undefined : readId(body, at + COLLECTION_END.length)
+    if (id) names.add(`${collection}/${id}`)
+    at = body.indexOf(COLLECTION_END, at + 1)
   }
-  for (const key of INTERACTION_KEYS) {
-    for (let at = body.indexOf(key); at !== -1; at = body.indexOf(key, at + 1)) {
-      const id = readQuotedValue(body, at + key.length)
-      if (typeof id === 'string') names.add(`interactions/${id}`)
-    }
+  if (names.size >= max) return [...names]
+  for (let at = body.indexOf(INTERACTION_START); at !== -1;) {
+    const key = INTERACTION_KEYS.find((k) => body.compare(k, 0, k.length, at, at + k.length) === 0)
+    const id = key ? readQuotedValue(body, at + key.length) : undefined
+    if (typeof id === 'string') names.add(`interactions/${id}`)
+    at = body.indexOf(INTERACTION_START, at + 1)
   }
   return [...names]
+}
+
+/** The collection whose name ends just before `end`, after a quote or a slash. */
+function collectionEndingAt(body: Buffer, end: number): string | undefined {
+  for (const { collection, bytes } of BODY_COLLECTIONS) {
+    const start = end - bytes.length
+    if (start < 1 || body.compare(bytes, 0, bytes.length, start, end) !== 0) continue
+    const before = body[start - 1]
+    return before === QUOTE || before === SLASH ? collection : undefined
+  }
+  return undefined
 }
 
 /** The id at `from`; undefined when there is none or the bytes end inside it. */

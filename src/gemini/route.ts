@@ -1,4 +1,5 @@
 import type { Operation } from '../config/schema.js'
+import { resourceNamedBy } from './resources.js'
 
 /**
  * Classification of an incoming call from its method and raw URL, without `new URL`: the JS SDK
@@ -22,7 +23,19 @@ export interface Route {
   readonly operation: Operation
   /** Whether the answer is a stream of events (Gemini stream, or maybe OpenAI with stream:true). */
   readonly isStream: boolean
+  /** The project-scoped resource the path names (`files/abc`), if any. */
+  readonly resource: string | undefined
 }
+
+/** A route without its query: the same for every call to one path, so it is worked out once. */
+type PathRoute = Omit<Route, 'query'>
+
+/**
+ * Paths seen lately and their routes. Model calls use a handful of paths; resource paths
+ * vary, so the map is emptied when it fills rather than growing with them.
+ */
+const routesByPath = new Map<string, PathRoute>()
+const MAX_CACHED_PATHS = 1024
 
 const VERSIONS = new Set(['v1beta', 'v1', 'v1alpha'])
 
@@ -43,27 +56,52 @@ export function classifyRoute(rawUrl: string): Route {
   const queryAt = rawUrl.indexOf('?')
   const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt)
   const query = queryAt === -1 ? '' : rawUrl.slice(queryAt + 1)
-  const path = rawPath.replace(/^\/{2,}/, '/')
+  let route = routesByPath.get(rawPath)
+  if (route === undefined) {
+    if (routesByPath.size >= MAX_CACHED_PATHS) routesByPath.clear()
+    route = classifyPath(rawPath.replace(/^\/{2,}/, '/'))
+    routesByPath.set(rawPath, route)
+  }
+  return withQuery(route, query)
+}
+
+/** Field by field: an object spread here took 1.5 µs a call in Node 20 (the undefined fields). */
+function withQuery(route: PathRoute, query: string): Route {
+  return {
+    kind: route.kind,
+    version: route.version,
+    path: route.path,
+    query,
+    model: route.model,
+    verb: route.verb,
+    operation: route.operation,
+    isStream: route.isStream,
+    resource: route.resource,
+  }
+}
+
+function classifyPath(path: string): PathRoute {
   const segments = path.split('/')
   const first = segments[1] ?? ''
 
-  if (first === 'keypool' || path === '/metrics') return keypoolRoute(path, query)
-  if (first === 'upload' || first === 'download') return transferRoute(first, path, query, segments)
-  if (first === 'ws') return liveRoute(path, query)
-  if (!VERSIONS.has(first)) return unknownRoute(path, query)
-  if (segments[2] === 'openai') return openaiRoute(first, path, query, segments)
-  return apiRoute(first, path, query, segments)
+  if (first === 'keypool' || path === '/metrics') return keypoolRoute(path)
+  if (first === 'upload' || first === 'download') return transferRoute(first, path, segments)
+  if (first === 'ws') return liveRoute(path)
+  if (!VERSIONS.has(first)) return unknownRoute(path)
+  if (segments[2] === 'openai') return openaiRoute(first, path, segments)
+  return apiRoute(first, path, segments)
 }
 
-function apiRoute(version: string, path: string, query: string, segments: string[]): Route {
-  const resource = segments.slice(2).join('/')
-  const colon = resource.lastIndexOf(':')
-  const verb = colon === -1 ? undefined : resource.slice(colon + 1)
-  const name = colon === -1 ? resource : resource.slice(0, colon)
+function apiRoute(version: string, path: string, segments: string[]): PathRoute {
+  const rest = segments.slice(2).join('/')
+  const colon = rest.lastIndexOf(':')
+  const verb = colon === -1 ? undefined : rest.slice(colon + 1)
+  const name = colon === -1 ? rest : rest.slice(0, colon)
   const model = modelFromResource(name)
   const operation = (verb ? OPERATION_OF_VERB[verb] : undefined) ?? 'other'
   const isStream = verb === 'streamGenerateContent'
-  return { kind: 'api', version, path, query, model, verb, operation, isStream }
+  const resource = resourceNamedBy(segments.slice(2))
+  return { kind: 'api', version, path, model, verb, operation, isStream, resource }
 }
 
 /** `models/x` (not `models/x/operations/…`) and `tunedModels/x` name a model. */
@@ -84,58 +122,68 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function openaiRoute(version: string, path: string, query: string, segments: string[]): Route {
+function openaiRoute(version: string, path: string, segments: string[]): PathRoute {
   const verb = segments.slice(3).join('/')
   const operation = OPENAI_OPERATIONS[verb] ?? 'other'
   return {
     kind: 'openai',
     version,
     path,
-    query,
     model: undefined,
     verb,
     operation,
     isStream: false,
+    resource: undefined,
   }
 }
 
-function transferRoute(first: string, path: string, query: string, segments: string[]): Route {
+function transferRoute(first: string, path: string, segments: string[]): PathRoute {
   const version = segments[2] ?? ''
-  if (!VERSIONS.has(version)) return unknownRoute(path, query)
+  if (!VERSIONS.has(version)) return unknownRoute(path)
   const kind = first === 'upload' ? 'upload' : 'download'
   return {
     kind,
     version,
     path,
-    query,
     model: undefined,
     verb: undefined,
     operation: 'other',
     isStream: false,
+    resource: resourceNamedBy(segments.slice(3)),
   }
 }
 
-function liveRoute(path: string, query: string): Route {
+function liveRoute(path: string): PathRoute {
   const match = /GenerativeService\.(\w+)$/.exec(path)
   const version = /generativelanguage\.(v1\w*)\./.exec(path)?.[1] ?? ''
   return {
     kind: 'live',
     version,
     path,
-    query,
     model: undefined,
     verb: match?.[1],
     operation: 'other',
     isStream: true,
+    resource: undefined,
   }
 }
 
-function keypoolRoute(path: string, query: string): Route {
-  const base = { version: '', path, query, model: undefined, operation: 'other' as const }
-  return { ...base, kind: 'keypool', verb: undefined, isStream: false }
+function keypoolRoute(path: string): PathRoute {
+  return { ...otherRoute(path), kind: 'keypool' }
 }
 
-function unknownRoute(path: string, query: string): Route {
-  const base = { version: '', path, query, model: undefined, operation: 'other' as const }
-  return { ...base, kind: 'unknown', verb: undefined, isStream: false }
+function unknownRoute(path: string): PathRoute {
+  return { ...otherRoute(path), kind: 'unknown' }
+}
+
+function otherRoute(path: string) {
+  return {
+    version: '',
+    path,
+    model: undefined,
+    verb: undefined,
+    operation: 'other' as const,
+    isStream: false,
+    resource: undefined,
+  }
 }

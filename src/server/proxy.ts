@@ -64,7 +64,7 @@ export async function proxyCall(ctx: ProxyContext, call: Call): Promise<void> {
     if (!call.res.writableFinished) call.cancel()
   })
   try {
-    await findUploadSession(ctx, call)
+    if (call.route.kind === 'upload') await findUploadSession(ctx, call)
     authenticate(ctx, call)
     const options = callOptions(call.req.headers, ctx.config)
     call.deadline = call.arrivedAt + options.allowedWaitMs
@@ -132,6 +132,8 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
     call.tried.add(lease.key.id)
 
     const result = await sendOnce(ctx, call, lease)
+    // An answer that reached the client ends the call, whole or broken.
+    if (result.kind === 'answered' || result.kind === 'broken') return
     const next = await afterAttempt(ctx, call, lease, result)
     if (next === 'done') return
     if (result.kind === 'held') held = result
@@ -284,12 +286,9 @@ async function afterAttempt(
   ctx: ProxyContext,
   call: Call,
   lease: Lease,
-  result: AttemptResult,
+  result: Exclude<AttemptResult, { kind: 'answered' | 'broken' }>,
 ): Promise<Next> {
   switch (result.kind) {
-    case 'answered':
-    case 'broken':
-      return 'done'
     case 'held':
       return afterHeld(ctx, call, lease, result)
     case 'not-sent':

@@ -60,7 +60,8 @@ export async function placeCall(ctx: ProxyContext, call: Call): Promise<void> {
     names.push(...namesInBody(call.body))
   }
   if (call.route.kind === 'upload') bases.set(call, clientBase(call.req))
-  call.project = await ctx.affinity.projectOf(names)
+  // Most calls name nothing: they skip the store's round trip.
+  if (names.length > 0) call.project = await ctx.affinity.projectOf(names)
   // A client's file list goes where its uploads go, so it lists its own files every time.
   if (call.project === undefined && (call.route.kind === 'upload' || isFileList(call))) {
     call.project = await ctx.affinity.uploadProject(call.client.id, call.pool)
