@@ -30,5 +30,16 @@ export function targetsTable(figures) {
     if (value === undefined || Number.isNaN(value)) continue
     rows.push([name, show(value), `≤ ${show(limit)}`, value <= limit ? 'met' : 'NOT met'])
   }
-  return `**Targets** (perf-anchors.md)\n\n${markdownTable(['target', 'measured', 'limit', ''], rows)}`
+  const table = markdownTable(['target', 'measured', 'limit', ''], rows)
+  return `**Targets** (perf-anchors.md)\n\n${table}${bareNote(figures)}`
+}
+
+/** The RSS target read against what Node alone weighs holding as many open calls. */
+function bareNote({ rssWaitingMb, rssBareHeldMb }) {
+  if (rssBareHeldMb === undefined || rssWaitingMb === undefined) return ''
+  const added = rssWaitingMb - rssBareHeldMb
+  return (
+    `\n\nA bare node:http server holding as many open calls weighs ${rssBareHeldMb.toFixed(0)} MB` +
+    ` by itself: keypool adds ${added.toFixed(0)} MB to that.`
+  )
 }

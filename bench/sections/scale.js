@@ -29,16 +29,31 @@ export async function scaleSection({ stack, mode, progress }) {
 
   await waiters.stop()
   await Promise.all([many.process.stop(), deep.process.stop()])
+  const bare = await bareNodeHolding(stack, mode.waiting, progress)
   return {
-    tables: [table(targets, (t) => tally(unary, t), deep, waitingAtEnd)],
-    figures: figures(targets, (t) => tally(unary, t)),
+    tables: [table(targets, (t) => tally(unary, t), deep, waitingAtEnd, bare)],
+    figures: { ...figures(targets, (t) => tally(unary, t)), rssBareHeldMb: bare.rssMb },
   }
 }
 
+/**
+ * What Node alone weighs holding as many open calls (bench/servers/holder.js): the floor under
+ * keypool's RSS with a deep queue.
+ */
+async function bareNodeHolding(stack, waiting, progress) {
+  const holder = await stack.startHolder()
+  const target = { url: holder.url, process: holder }
+  const waiters = await fillQueue(stack, target, waiting, progress, 0)
+  const { rss, extra } = await holder.stats()
+  await waiters.stop()
+  await holder.stop()
+  return { rssMb: rss / 2 ** 20, held: extra.waiting }
+}
+
 /** Sends the calls that must wait, and returns once keypool holds them all in its queue. */
-async function fillQueue(stack, target, waiting, progress) {
+async function fillQueue(stack, target, waiting, progress, burst = WAITING_BURST) {
   // More than asked: the first minute's calls of each project go at once.
-  const calls = waiting + WAITING_BURST
+  const calls = waiting + burst
   const waiters = await stack.startWaiters({ url: target.url, ...waitingRequest(), count: calls })
   const giveUpAt = Date.now() + 60_000
   for (;;) {
@@ -52,11 +67,11 @@ async function fillQueue(stack, target, waiting, progress) {
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  progress(`${count(waiting)} calls waiting in keypool's queue`)
+  progress(`${count(waiting)} calls waiting in ${burst ? "keypool's queue" : 'a bare server'}`)
   return waiters
 }
 
-function table(targets, tallyOf, deep, waitingAtEnd) {
+function table(targets, tallyOf, deep, waitingAtEnd, bare) {
   const [floor, base] = targets.map(tallyOf)
   const rows = targets.map((target, i) => {
     const t = tallyOf(target)
@@ -71,6 +86,8 @@ function table(targets, tallyOf, deep, waitingAtEnd) {
       count(t.errors),
     ]
   })
+  const reference = ['bare node:http, holding (no load)', '–', '–', '–', '–']
+  rows.push([...reference, megabytes(bare.rssMb), count(bare.held), '0'])
   const header = [
     'process',
     'req/s',
@@ -82,7 +99,8 @@ function table(targets, tallyOf, deep, waitingAtEnd) {
     'errors',
   ]
   const note =
-    'keypool has 3 keys and an empty queue; the waiting calls are for another model of the same pool.'
+    'keypool has 3 keys and an empty queue; the waiting calls are for another model of the ' +
+    'same pool. The last row is Node alone holding as many open calls: the floor under RSS.'
   return `**Scale: unary, 64 connections**\n\n${markdownTable(header, rows)}\n\n${note}`
 }
 

@@ -40,6 +40,7 @@ export async function startStack({ largeKeyCount, profileDir }) {
       return { name, url: child.url, process: child }
     },
     startWaiters: async (options) => track(await startChild('waiters', options)),
+    startHolder: async () => track(await startChild('holder', {})),
     largeKeys: () => manyKeys(largeKeyCount),
     stop: async () => {
       for (const child of started.reverse()) await child.stop()
