@@ -1,8 +1,9 @@
 /**
  * Reads token usage from answer bytes as they stream past, without parsing the JSON: Gemini's
  * `usageMetadata` (running totals in streams: the last value wins, a chunk without usage does
- * not reset it; gemini-wire §4.5) and the OpenAI routes' `usage`. Keys split across two chunks
- * are caught by scanning the seam, unless the first chunk ended a line (SSE events usually do).
+ * not reset it; gemini-wire §4.5) or the OpenAI routes' `usage`, as the dialect says. Keys
+ * split across two chunks are caught by scanning the seam, unless the first chunk ended a line
+ * (SSE events usually do).
  */
 
 export interface Usage {
@@ -14,24 +15,38 @@ export interface Usage {
 
 type Field = keyof Usage
 
-/**
- * Every usage key Gemini sends ends in `TokenCount"` and every OpenAI one in `_tokens"`: one
- * search for each ending finds them all, and the name before it says which field it is. One
- * search per field cost four more passes over every chunk (`npm run bench`, profiled).
- */
-const ENDINGS = [Buffer.from('TokenCount"'), Buffer.from('_tokens"')]
-const FIELD_OF_NAME = new Map<string, Field>([
-  ['prompt', 'prompt'],
-  ['candidates', 'output'],
-  ['thoughts', 'thoughts'],
-  ['cachedContent', 'cached'],
-  ['completion', 'output'],
-])
-/** Longest name before an ending (`cachedContent`). */
-const LONGEST_NAME = 13
+/** Gemini's own routes, or the OpenAI-compatible ones: they name usage and ends differently. */
+export type UsageDialect = 'gemini' | 'openai'
 
-/** Gemini's last event names a finishReason; an OpenAI stream ends with `[DONE]`. */
-const FINISH = [Buffer.from('"finishReason"'), Buffer.from('data: [DONE]')]
+interface Markers {
+  /**
+   * Every usage key Gemini sends ends in `TokenCount"` and every OpenAI one in `_tokens"`: one
+   * search for the ending finds them all, and the name before it says which field it is.
+   */
+  readonly ending: Buffer
+  /** Gemini's last event names a finishReason; an OpenAI stream ends with `[DONE]`. */
+  readonly finish: Buffer
+}
+
+/** One dialect's markers only: the other's were two more passes over every chunk (profiled). */
+const MARKERS: Record<UsageDialect, Markers> = {
+  gemini: { ending: Buffer.from('TokenCount"'), finish: Buffer.from('"finishReason"') },
+  openai: { ending: Buffer.from('_tokens"'), finish: Buffer.from('data: [DONE]') },
+}
+
+/**
+ * The names before an ending that are usage fields, as bytes: comparing them in place costs no
+ * call into native code, where a `lastIndexOf` and a string per key were half of a stream's
+ * scan (`npm run bench`, profiled).
+ */
+const NAMED_FIELDS: readonly { name: Buffer; field: Field }[] = [
+  { name: Buffer.from('prompt'), field: 'prompt' },
+  { name: Buffer.from('candidates'), field: 'output' },
+  { name: Buffer.from('thoughts'), field: 'thoughts' },
+  { name: Buffer.from('cachedContent'), field: 'cached' },
+  { name: Buffer.from('completion'), field: 'output' },
+]
+
 const ERROR = Buffer.from('"error"')
 
 /** Longest key plus room for `": 123456789`. */
@@ -57,10 +72,12 @@ export class UsageScanner implements Usage {
   errored = false
   /** A unary answer is whole when undici says so: only its usage is read. */
   readonly #isStream: boolean
+  readonly #markers: Markers
   #tail: Buffer | undefined
 
-  constructor(isStream = true) {
+  constructor(isStream = true, dialect: UsageDialect = 'gemini') {
     this.#isStream = isStream
+    this.#markers = MARKERS[dialect]
   }
 
   scan(chunk: Buffer): void {
@@ -89,28 +106,42 @@ export class UsageScanner implements Usage {
 
   /** Reads every key that starts before `startsBefore` (the seam's old tail). */
   #scanBuffer(buffer: Buffer, startsBefore: number): void {
+    const { ending, finish } = this.#markers
     if (this.#isStream) {
-      if (!this.finished) this.finished = FINISH.some((k) => hasKey(buffer, k, startsBefore))
+      if (!this.finished) this.finished = hasKey(buffer, finish, startsBefore)
       if (!this.errored) this.errored = hasKey(buffer, ERROR, startsBefore)
     }
-    for (const ending of ENDINGS) {
-      let at = buffer.indexOf(ending)
-      while (at !== -1) {
-        this.#readKey(buffer, at, ending.length, startsBefore)
-        at = buffer.indexOf(ending, at + ending.length)
-      }
+    let at = buffer.indexOf(ending)
+    while (at !== -1) {
+      this.#readKey(buffer, at, ending.length, startsBefore)
+      at = buffer.indexOf(ending, at + ending.length)
     }
   }
 
   /** The key whose ending is at `at`: its value, if it is a usage field starting in range. */
   #readKey(buffer: Buffer, at: number, endingLength: number, startsBefore: number): void {
-    const quote = buffer.lastIndexOf(QUOTE, at - 1)
-    if (quote === -1 || quote >= startsBefore || at - quote - 1 > LONGEST_NAME) return
-    const field = FIELD_OF_NAME.get(buffer.toString('latin1', quote + 1, at))
+    const field = fieldEndingAt(buffer, at, startsBefore)
     if (field === undefined) return
     const value = readNumber(buffer, at + endingLength)
     if (value !== undefined) this[field] = value
   }
+}
+
+/** The usage field whose quoted name ends at `end`, if its quote comes before `startsBefore`. */
+function fieldEndingAt(buffer: Buffer, end: number, startsBefore: number): Field | undefined {
+  for (const { name, field } of NAMED_FIELDS) {
+    const quote = end - name.length - 1
+    if (quote < 0 || quote >= startsBefore || buffer[quote] !== QUOTE) continue
+    if (sameBytes(buffer, quote + 1, name)) return field
+  }
+  return undefined
+}
+
+function sameBytes(buffer: Buffer, from: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    if (buffer[from + i] !== bytes[i]) return false
+  }
+  return true
 }
 
 /** The integer after `:` and spaces at `from`, or undefined if the buffer ends inside it. */

@@ -143,7 +143,7 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
 }
 
 async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<AttemptResult> {
-  const relay = new ResponseRelay(call.res, ctx.clock, call.isStream)
+  const relay = newRelay(ctx, call)
   const sink = new AnswerToClient(ctx, call, lease, relay)
   const started = ctx.clock.now()
   const result = await attemptUpstream(ctx.dispatcher, upstreamRequest(ctx, call, lease), sink)
@@ -162,6 +162,11 @@ async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<At
   if (result.kind === 'answered') finishAnswer(ctx, call, lease, relay)
   if (result.kind === 'broken') breakAnswer(ctx, call, lease, relay, result.error)
   return result
+}
+
+function newRelay(ctx: ProxyContext, call: Call): ResponseRelay {
+  const dialect = call.route.kind === 'openai' ? 'openai' : 'gemini'
+  return new ResponseRelay(call.res, ctx.clock, call.isStream, dialect)
 }
 
 /** The answer let through: headers watched and completed, then bytes through the relay. */
@@ -422,7 +427,7 @@ function passHeldAnswer(
   call: Call,
   held: Extract<AttemptResult, { kind: 'held' }>,
 ): void {
-  const relay = new ResponseRelay(call.res, ctx.clock, call.isStream)
+  const relay = newRelay(ctx, call)
   relay.writeHead(
     held.status,
     { ...held.headers, 'content-length': String(held.body.length) },

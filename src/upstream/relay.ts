@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { UsageScanner } from '../gemini/usage.js'
+import { UsageScanner, type UsageDialect } from '../gemini/usage.js'
 import type { Clock } from '../util/clock.js'
 
 /** Response headers that describe one hop, never passed on. */
@@ -26,8 +26,8 @@ export class ResponseRelay {
   readonly #clock: Clock
 
   /** `isStream`: the answer is a stream of events, checked for a proper end. */
-  constructor(res: ServerResponse, clock: Clock, isStream: boolean) {
-    this.usage = new UsageScanner(isStream)
+  constructor(res: ServerResponse, clock: Clock, isStream: boolean, dialect: UsageDialect) {
+    this.usage = new UsageScanner(isStream, dialect)
     this.#res = res
     this.#clock = clock
   }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { UsageScanner } from '../../src/gemini/usage.js'
+import { UsageScanner, type UsageDialect } from '../../src/gemini/usage.js'
 
 /** One SSE event as Google frames it: compact JSON, CRLF separators (gemini-wire §1.3). */
 function event(body: object): string {
@@ -41,8 +41,8 @@ const STREAM = [
 
 const EXPECTED = { prompt: 1220, output: 5, thoughts: 185, cached: 1024 }
 
-function scanAll(chunks: readonly Buffer[]): UsageScanner {
-  const scanner = new UsageScanner()
+function scanAll(chunks: readonly Buffer[], dialect: UsageDialect = 'gemini'): UsageScanner {
+  const scanner = new UsageScanner(true, dialect)
   for (const chunk of chunks) scanner.scan(chunk)
   return scanner
 }
@@ -182,7 +182,7 @@ void t.test('OpenAI usage is read from prompt_tokens and completion_tokens', (t)
       prompt_tokens_details: { cached_tokens: 0 },
     },
   })
-  const scanner = scanAll([Buffer.from(body)])
+  const scanner = scanAll([Buffer.from(body)], 'openai')
   t.equal(scanner.prompt, 17)
   t.equal(scanner.output, 4)
   t.equal(scanner.hasUsage, true)
@@ -194,7 +194,8 @@ void t.test('an OpenAI stream is finished by data: [DONE]', (t) => {
   const usage = { id: 'c', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2 } }
   const stream = `data: ${JSON.stringify(chunk)}\n\ndata: ${JSON.stringify(usage)}\n\ndata: [DONE]\n\n`
   const bytes = Buffer.from(stream)
-  const scanner = scanAll([bytes.subarray(0, bytes.length - 9), bytes.subarray(bytes.length - 9)])
+  const chunks = [bytes.subarray(0, bytes.length - 9), bytes.subarray(bytes.length - 9)]
+  const scanner = scanAll(chunks, 'openai')
   t.equal(scanner.finished, true)
   t.same([scanner.prompt, scanner.output], [9, 2])
   t.end()
