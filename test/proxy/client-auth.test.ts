@@ -6,6 +6,7 @@ import t from 'tap'
 import { ConfigError } from '../../src/config/errors.js'
 import { parseConfigText } from '../../src/config/load.js'
 import { noEvents } from '../../src/observe/events.js'
+import { ClientAuth } from '../../src/server/client-auth.js'
 import { ManualClock } from '../../src/util/clock.js'
 import {
   assertOnlyRealKeys,
@@ -120,6 +121,24 @@ t.test('a presented token is checked with a constant-time comparison of digests'
   )
   t.equal(auth.authenticate(CLIENT_TOKEN).id, 'web')
   t.same(compared, [[32, 32]], 'one comparison of two sha256 digests, whatever the token length')
+})
+
+t.test('a token that passed once still lets in only its own client', async (t) => {
+  const tiers = { free: { priority: 0 }, vip: { priority: 2 } }
+  const auth = new ClientAuth(
+    [
+      { id: 'web', token: CLIENT_TOKEN, tier: 'free' },
+      { id: 'ops', token: `${CLIENT_TOKEN}-ops`, tier: 'vip' },
+    ],
+    tiers,
+    new ManualClock(),
+  )
+  for (let i = 0; i < 3; i++) t.equal(auth.authenticate(CLIENT_TOKEN).id, 'web')
+  t.equal(auth.authenticate(`${CLIENT_TOKEN}-ops`).id, 'ops')
+  const nearMiss = CLIENT_TOKEN.slice(0, -1) + (CLIENT_TOKEN.endsWith('x') ? 'y' : 'x')
+  t.throws(() => auth.authenticate(nearMiss), { code: 'KP_ERR_BAD_TOKEN' })
+  t.throws(() => auth.authenticate(`${CLIENT_TOKEN} `), { code: 'KP_ERR_BAD_TOKEN' })
+  t.equal(auth.authenticate(CLIENT_TOKEN).id, 'web', 'a refusal does not unseat a known token')
 })
 
 t.test('repeated bad tokens from one address are held until the clock advances', async (t) => {
