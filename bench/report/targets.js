@@ -19,7 +19,14 @@ const TARGETS = [
     FLAT,
     (v) => `${v.toFixed(2)}×`,
   ],
-  ['RSS with 10,000 waiting', (f) => f.rssWaitingMb, 150, (v) => `${v.toFixed(0)} MB`],
+  [
+    "… the same over the held floor's own ratio",
+    (f) => f.cpuRatioWaiting / f.cpuRatioHeldFloor,
+    FLAT,
+    (v) => `${v.toFixed(2)}×`,
+  ],
+  ['RSS with 10,000 waiting, at rest', (f) => f.rssWaitingAtRestMb, 150, megabytes],
+  ['RSS with 10,000 waiting, under load', (f) => f.rssWaitingMb, 150, megabytes],
 ]
 
 /** One row per target whose figure this run measured. */
@@ -31,15 +38,20 @@ export function targetsTable(figures) {
     rows.push([name, show(value), `≤ ${show(limit)}`, value <= limit ? 'met' : 'NOT met'])
   }
   const table = markdownTable(['target', 'measured', 'limit', ''], rows)
-  return `**Targets** (perf-anchors.md)\n\n${table}${bareNote(figures)}`
+  return `**Targets** (perf-anchors.md)\n\n${table}${heldFloorNote(figures)}`
 }
 
-/** The RSS target read against what Node alone weighs holding as many open calls. */
-function bareNote({ rssWaitingMb, rssBareHeldMb }) {
-  if (rssBareHeldMb === undefined || rssWaitingMb === undefined) return ''
-  const added = rssWaitingMb - rssBareHeldMb
+/** The deep-queue targets read against the bare floor holding as many open calls. */
+function heldFloorNote(f) {
+  if (f.rssHeldFloorMb === undefined) return ''
+  const cpu = `${((f.cpuRatioHeldFloor - 1) * 100).toFixed(0)} %`
   return (
-    `\n\nA bare node:http server holding as many open calls weighs ${rssBareHeldMb.toFixed(0)} MB` +
-    ` by itself: keypool adds ${added.toFixed(0)} MB to that.`
+    `\n\nThe bare floor holding as many open calls costs ${cpu} more CPU per request than ` +
+    `without them, and weighs ${megabytes(f.rssHeldFloorAtRestMb)} at rest and ` +
+    `${megabytes(f.rssHeldFloorMb)} under load: that much is Node's own.`
   )
+}
+
+function megabytes(value) {
+  return `${value.toFixed(0)} MB`
 }

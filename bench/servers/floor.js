@@ -19,19 +19,41 @@ const DROPPED_REQUEST = new Set([
 ])
 const DROPPED_ANSWER = new Set(['connection', 'keep-alive', 'transfer-encoding'])
 
-serveChild(async ({ upstream }) => {
+serveChild(async ({ upstream, holdPath }) => {
   // As many connections as keypool's own dispatcher keeps, so the pools are alike.
   const pool = new Pool(upstream, { connections: 256, keepAliveTimeout: 30_000 })
-  const server = createServer((req, res) => forward(pool, req, res))
+  const held = new HeldCalls(holdPath)
+  const server = createServer((req, res) => held.take(req) || forward(pool, req, res))
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${server.address().port}`,
+    extra: () => ({ waiting: held.count }),
     close: async () => {
       server.closeAllConnections()
       await pool.close()
     },
   }
 })
+
+/**
+ * The deep-queue reference: calls whose path holds `holdPath` are read and never answered, so
+ * the floor holds as many open calls as keypool holds waiting ones. What they cost the floor
+ * under load is what Node itself costs for them.
+ */
+class HeldCalls {
+  count = 0
+
+  constructor(holdPath) {
+    this.holdPath = holdPath
+  }
+
+  take(req) {
+    if (!this.holdPath || !req.url.includes(this.holdPath)) return false
+    req.resume()
+    req.once('end', () => this.count++)
+    return true
+  }
+}
 
 function forward(pool, req, res) {
   const options = {

@@ -40,7 +40,11 @@ export async function startStack({ largeKeyCount, profileDir }) {
       return { name, url: child.url, process: child }
     },
     startWaiters: async (options) => track(await startChild('waiters', options)),
-    startHolder: async () => track(await startChild('holder', {})),
+    /** A second floor that holds, unanswered, the calls whose path contains `holdPath`. */
+    startHoldingFloor: async (name, holdPath) => {
+      const child = await startChild('floor', { upstream: sim.url, holdPath })
+      return { name, url: child.url, process: track(child) }
+    },
     largeKeys: () => manyKeys(largeKeyCount),
     stop: async () => {
       for (const child of started.reverse()) await child.stop()
