@@ -24,15 +24,43 @@ interface Markers {
    * search for the ending finds them all, and the name before it says which field it is.
    */
   readonly ending: Buffer
+  readonly endingText: string
   /** Gemini's last event names a finishReason; an OpenAI stream ends with `[DONE]`. */
   readonly finish: Buffer
+  /** All three as one expression, for short chunks; the ending alone for unary answers. */
+  readonly streamPattern: RegExp
+  readonly unaryPattern: RegExp
 }
+
+const ERROR_TEXT = '"error"'
+const ERROR = Buffer.from(ERROR_TEXT)
 
 /** One dialect's markers only: the other's were two more passes over every chunk (profiled). */
 const MARKERS: Record<UsageDialect, Markers> = {
-  gemini: { ending: Buffer.from('TokenCount"'), finish: Buffer.from('"finishReason"') },
-  openai: { ending: Buffer.from('_tokens"'), finish: Buffer.from('data: [DONE]') },
+  gemini: markers('TokenCount"', '"finishReason"'),
+  openai: markers('_tokens"', 'data: [DONE]'),
 }
+
+function markers(ending: string, finish: string): Markers {
+  const pattern = (texts: string[]) =>
+    new RegExp(texts.map((text) => text.replace(/[[\]]/g, '\\$&')).join('|'), 'g')
+  return {
+    ending: Buffer.from(ending),
+    endingText: ending,
+    finish: Buffer.from(finish),
+    streamPattern: pattern([ending, finish, ERROR_TEXT]),
+    unaryPattern: pattern([ending]),
+  }
+}
+
+/**
+ * Chunks up to this size are searched as latin1 text with one regular expression, which finds
+ * every marker in one pass of JavaScript; longer ones get a native search per marker. Each
+ * `Buffer.indexOf` costs a call into C++ (about 0.2 µs): on a 300-byte SSE event the six it
+ * took cost 1.2 µs against 0.45 µs for the expression, while on 50 KB the expression, which
+ * tries every position, is ten times slower. Latin1 keeps every offset a byte offset.
+ */
+const SHORT_CHUNK = 1024
 
 /**
  * The names before an ending that are usage fields, as bytes: comparing them in place costs no
@@ -46,8 +74,6 @@ const NAMED_FIELDS: readonly { name: Buffer; field: Field }[] = [
   { name: Buffer.from('cachedContent'), field: 'cached' },
   { name: Buffer.from('completion'), field: 'output' },
 ]
-
-const ERROR = Buffer.from('"error"')
 
 /** Longest key plus room for `": 123456789`. */
 const SEAM = 48
@@ -73,11 +99,13 @@ export class UsageScanner implements Usage {
   /** A unary answer is whole when undici says so: only its usage is read. */
   readonly #isStream: boolean
   readonly #markers: Markers
+  readonly #pattern: RegExp
   #tail: Buffer | undefined
 
   constructor(isStream = true, dialect: UsageDialect = 'gemini') {
     this.#isStream = isStream
     this.#markers = MARKERS[dialect]
+    this.#pattern = isStream ? this.#markers.streamPattern : this.#markers.unaryPattern
   }
 
   scan(chunk: Buffer): void {
@@ -106,6 +134,27 @@ export class UsageScanner implements Usage {
 
   /** Reads every key that starts before `startsBefore` (the seam's old tail). */
   #scanBuffer(buffer: Buffer, startsBefore: number): void {
+    if (buffer.length <= SHORT_CHUNK) this.#scanText(buffer, startsBefore)
+    else this.#scanBytes(buffer, startsBefore)
+  }
+
+  #scanText(buffer: Buffer, startsBefore: number): void {
+    const text = buffer.toString('latin1')
+    const { endingText } = this.#markers
+    // Shared between scanners, safe: each scan runs to the end synchronously.
+    const pattern = this.#pattern
+    pattern.lastIndex = 0
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const [marker] = match
+      const at = match.index
+      if (marker === endingText) this.#readKey(buffer, at, marker.length, startsBefore)
+      else if (at >= startsBefore) continue
+      else if (marker === ERROR_TEXT) this.errored = true
+      else this.finished = true
+    }
+  }
+
+  #scanBytes(buffer: Buffer, startsBefore: number): void {
     const { ending, finish } = this.#markers
     if (this.#isStream) {
       if (!this.finished) this.finished = hasKey(buffer, finish, startsBefore)

@@ -109,6 +109,48 @@ void t.test('a stream split in two at every byte offset gives the same result', 
   t.end()
 })
 
+/**
+ * The stream again with a long first event: chunks over 1 KB are searched byte-wise, shorter
+ * ones as text, so a split anywhere mixes both ways and each must read what the other would.
+ */
+const LONG_STREAM =
+  event({ candidates: [candidate(`${'All the sea was calm. '.repeat(70)}"error" in text`)] }) +
+  STREAM
+
+void t.test('long and short chunks read the same, split anywhere', (t) => {
+  const bytes = Buffer.from(LONG_STREAM)
+  t.ok(bytes.length > 2048, 'long enough for both ways')
+  const wrong: number[] = []
+  for (let at = 0; at <= bytes.length; at += 7) {
+    const scanner = scanAll([bytes.subarray(0, at), bytes.subarray(at)])
+    const ok = JSON.stringify(usageOf(scanner)) === JSON.stringify(EXPECTED) && scanner.finished
+    if (!ok) wrong.push(at)
+  }
+  t.same(wrong, [], 'split offsets that changed the result')
+  t.end()
+})
+
+void t.test('an error tail is seen in a long chunk and in a short one', (t) => {
+  const tail = JSON.stringify({
+    error: { code: 500, message: 'x'.repeat(1500), status: 'INTERNAL' },
+  })
+  const cut = Buffer.from(STREAM.slice(0, STREAM.indexOf('"finishReason"')) + tail)
+  for (const at of [0, cut.length - tail.length + 1, cut.length - 900]) {
+    const scanner = scanAll([cut.subarray(0, at), cut.subarray(at)])
+    t.same([scanner.errored, scanner.finished], [true, false], `split at ${at}`)
+  }
+  t.end()
+})
+
+void t.test('a long OpenAI stream is read for usage and its end', (t) => {
+  const chunk = { id: 'c', choices: [{ index: 0, delta: { content: 'sea '.repeat(400) } }] }
+  const usage = { id: 'c', choices: [], usage: { prompt_tokens: 9, completion_tokens: 400 } }
+  const stream = `data: ${JSON.stringify(chunk)}\n\ndata: ${JSON.stringify(usage)}\n\ndata: [DONE]\n\n`
+  const scanner = scanAll([Buffer.from(stream)], 'openai')
+  t.same([scanner.prompt, scanner.output, scanner.finished], [9, 400, true])
+  t.end()
+})
+
 void t.test(
   'a stream split in three at every pair of nearby offsets gives the same result',
   (t) => {
