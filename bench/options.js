@@ -9,10 +9,18 @@ import { parseArgs } from 'node:util'
 
 const SECTIONS = ['compare', 'scale', 'scheduler']
 
-/** Seconds per measured run, rounds, and the deep queue's size. */
+/** Seconds per measured run (saturated, at a fixed rate, at one connection), rounds, queue size. */
 const MODES = {
-  full: { rounds: 3, loadS: 6, latencyS: 3, warmupS: 2, waiting: 10_000, schedulerS: 1 },
-  quick: { rounds: 1, loadS: 2, latencyS: 1, warmupS: 0.5, waiting: 10_000, schedulerS: 0.25 },
+  full: { rounds: 3, loadS: 6, rateS: 4, latencyS: 3, warmupS: 2, waiting: 10_000, schedulerS: 1 },
+  quick: {
+    rounds: 1,
+    loadS: 2,
+    rateS: 1.5,
+    latencyS: 1,
+    warmupS: 0.5,
+    waiting: 10_000,
+    schedulerS: 0.25,
+  },
 }
 
 export function benchOptions(argv) {

@@ -9,6 +9,13 @@ const FLAT = 1.1
 const TARGETS = [
   ['CPU per request, unary, to the floor', (f) => f.cpuRatioUnary, 1.3, (v) => `${v.toFixed(2)}×`],
   ['CPU per request, SSE, to the floor', (f) => f.cpuRatioSse, 1.3, (v) => `${v.toFixed(2)}×`],
+  [
+    '… unary, at the same offered load',
+    (f) => f.cpuRatioUnaryAtRate,
+    1.3,
+    (v) => `${v.toFixed(2)}×`,
+  ],
+  ['… SSE, at the same offered load', (f) => f.cpuRatioSseAtRate, 1.3, (v) => `${v.toFixed(2)}×`],
   ['added p50 at 1 connection', (f) => f.addedP50, 0.4, (v) => `${v.toFixed(2)} ms`],
   ['added p99 at 1 connection', (f) => f.addedP99, 1, (v) => `${v.toFixed(2)} ms`],
   ['SSE first byte after direct (p50)', (f) => f.addedFirstByteP50, 1, (v) => `${v.toFixed(2)} ms`],

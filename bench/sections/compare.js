@@ -1,7 +1,12 @@
 import { alternateRounds } from '../load/rounds.js'
 import { markdownTable } from '../report/markdown.js'
 import { count, megabytes, ms, ratio, signedMs, withRatios } from '../report/numbers.js'
-import { latencyScenarios, throughputScenarios } from '../setup/scenarios.js'
+import {
+  latencyScenarios,
+  OFFERED_RATE,
+  rateScenarios,
+  throughputScenarios,
+} from '../setup/scenarios.js'
 
 /**
  * Direct, the floor and keypool under the same loads in one run (issue part 1): throughput
@@ -10,7 +15,11 @@ import { latencyScenarios, throughputScenarios } from '../setup/scenarios.js'
  */
 export async function compareSection({ stack, mode, progress }) {
   const targets = [stack.direct, stack.floor, stack.keypool]
-  const scenarios = [...throughputScenarios(mode), ...latencyScenarios(mode)]
+  const scenarios = [
+    ...throughputScenarios(mode),
+    ...rateScenarios(mode),
+    ...latencyScenarios(mode),
+  ]
   const tally = await alternateRounds({
     rounds: mode.rounds,
     targets,
@@ -18,9 +27,10 @@ export async function compareSection({ stack, mode, progress }) {
     warmupS: mode.warmupS,
     progress,
   })
-  const [unary, sse, unaryOne, firstByte] = scenarios
+  const [unary, sse, unaryRate, sseRate, unaryOne, firstByte] = scenarios
 
   const tables = [unary, sse].map((scenario) => throughputTable(scenario, targets, tally))
+  tables.push(rateTable(targets, tally, unaryRate, sseRate))
   tables.push(
     latencyTable(
       targets,
@@ -55,6 +65,26 @@ function throughputTable(scenario, targets, tally) {
   return `**${scenario.title}** (ratios: to direct / to the floor)\n\n${markdownTable(header, rows)}\n\n${CPU_NOTE}`
 }
 
+function rateTable(targets, tally, unaryRate, sseRate) {
+  const floor = targets[1]
+  const cpu = (scenario, target) => tally(scenario, target).cpuPerRequestUs
+  const rows = targets.map((target) => {
+    const cells = [target.name]
+    for (const scenario of [unaryRate, sseRate]) {
+      const t = tally(scenario, target)
+      cells.push(count(t.requestsPerSecond), count(cpu(scenario, target)))
+      cells.push(ratio(cpu(scenario, target), cpu(scenario, floor)), ms(t.percentile(50)))
+    }
+    return cells
+  })
+  const header = ['path']
+  for (const kind of ['unary', 'SSE']) {
+    header.push(`${kind} req/s`, `${kind} CPU µs/req`, 'to floor', `${kind} p50 ms`)
+  }
+  const title = `**The same offered load: ${count(OFFERED_RATE)} req/s over 64 connections**`
+  return `${title}\n\n${markdownTable(header, rows)}`
+}
+
 function latencyTable(targets, unaryOf, firstByteOf) {
   const direct = targets[0]
   const rows = targets.map((target) => {
@@ -79,8 +109,10 @@ function latencyTable(targets, unaryOf, firstByteOf) {
 }
 
 /** What the targets of perf-anchors.md are checked against. */
-function figures(stack, tally, [unary, sse, unaryOne, firstByte]) {
+function figures(stack, tally, [unary, sse, unaryRate, sseRate, unaryOne, firstByte]) {
   const { direct, floor, keypool } = stack
+  const cpuRatio = (scenario) =>
+    tally(scenario, keypool).cpuPerRequestUs / tally(scenario, floor).cpuPerRequestUs
   const added = (scenario, p) =>
     tally(scenario, keypool).percentile(p) - tally(scenario, direct).percentile(p)
   return {
@@ -90,6 +122,8 @@ function figures(stack, tally, [unary, sse, unaryOne, firstByte]) {
     cpuRatioSse: Number(
       ratio(tally(sse, keypool).cpuPerRequestUs, tally(sse, floor).cpuPerRequestUs),
     ),
+    cpuRatioUnaryAtRate: cpuRatio(unaryRate),
+    cpuRatioSseAtRate: cpuRatio(sseRate),
     addedP50: added(unaryOne, 50),
     addedP99: added(unaryOne, 99),
     addedFirstByteP50: added(firstByte, 50),
