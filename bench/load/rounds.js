@@ -4,14 +4,15 @@ import { Tally } from './tally.js'
  * Runs every scenario against every target in alternating rounds: round r starts with a
  * different target, so a neighbour's burst on the shared machine falls on all of them alike
  * rather than on whichever ran at that moment. One unmeasured warm-up run per pair first,
- * for the JIT and the connection pools.
+ * for the JIT and the connection pools, unless the scenario says it is `warm` (an earlier one
+ * ran the same requests).
  */
 export async function alternateRounds({ rounds, targets, scenarios, warmupS, progress }) {
   const tallies = new Map()
   for (const scenario of scenarios) {
     for (const target of targets) {
       tallies.set(key(scenario, target), new Tally())
-      await scenario.run(target, warmupS)
+      if (scenario.warm !== true) await scenario.run(target, warmupS)
     }
   }
   for (let round = 0; round < rounds; round++) {

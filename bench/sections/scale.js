@@ -19,8 +19,10 @@ export async function scaleSection({ stack, mode, progress }) {
   const many = await stack.startKeypool('keypool, 1,000 keys', stack.largeKeys())
   const deep = await stack.startKeypool(`keypool, ${count(mode.waiting)} waiting`)
   const holding = await stack.startHoldingFloor(`floor, ${count(mode.waiting)} held`, WAITING_MODEL)
-  const deepWaiters = await fillQueue(stack, deep, mode.waiting, progress)
-  const heldWaiters = await fillQueue(stack, holding, mode.waiting, progress, 0)
+  const [deepWaiters, heldWaiters] = await Promise.all([
+    fillQueue(stack, deep, mode.waiting, progress),
+    fillQueue(stack, holding, mode.waiting, progress, 0),
+  ])
   const atRest = {
     deep: (await deep.process.stats()).rss / 2 ** 20,
     holding: (await holding.process.stats()).rss / 2 ** 20,
