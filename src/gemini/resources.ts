@@ -116,9 +116,9 @@ export function lessonOfAnswer(route: Route, method: string | undefined): Answer
  */
 function isModelCall(route: Route): boolean {
   const { model, verb } = route
-  return (
-    model !== undefined && !model.includes('/') && verb !== undefined && !CREATING_VERBS.has(verb)
-  )
+  if (model === undefined || verb === undefined || model.includes('/')) return false
+  // `models/a:b/operations/c` puts the rest of the path after the colon: not a model call.
+  return !verb.includes('/') && !CREATING_VERBS.has(verb)
 }
 
 /**

@@ -83,6 +83,8 @@ t.test('answers that teach names: creates, gets, lists, uploads; not downloads',
   t.equal(lesson('/v1beta/files/abc:download?alt=media'), undefined)
   t.equal(lesson('/v1beta/models/m:generateContent', 'POST'), undefined)
   t.equal(lesson('/v1beta/models'), undefined)
+  // A colon in a model id before a sub-path is not a verb: the operation's answer still teaches.
+  t.equal(lesson('/v1beta/models/m:x/operations/op1'), 'names')
 })
 
 t.test('the answer scanner reads names split anywhere between chunks', async (t) => {
