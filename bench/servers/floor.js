@@ -51,6 +51,8 @@ class HeldCalls {
     if (!this.holdPath || !req.url.includes(this.holdPath)) return false
     req.resume()
     req.once('end', () => this.count++)
+    // A call the client gave up on no longer costs the floor anything: it stops counting.
+    req.socket.once('close', () => req.complete && this.count--)
     return true
   }
 }

@@ -42,7 +42,8 @@ export async function startStack({ largeKeyCount, profileDir }) {
     startWaiters: async (options) => track(await startChild('waiters', options)),
     /** A second floor that holds, unanswered, the calls whose path contains `holdPath`. */
     startHoldingFloor: async (name, holdPath) => {
-      const child = await startChild('floor', { upstream: sim.url, holdPath })
+      const execArgv = profileFlags(profileDir, 'held-floor')
+      const child = await startChild('floor', { upstream: sim.url, holdPath }, { execArgv })
       return { name, url: child.url, process: track(child) }
     },
     largeKeys: () => manyKeys(largeKeyCount),
