@@ -5,7 +5,7 @@ import { LatencyLog } from './latency-log.js'
  * One timed run of autocannon against one target. Latencies come from autocannon's `response`
  * event (fractional milliseconds), not from its whole-millisecond histogram.
  */
-export function runAutocannon({ url, request, connections, seconds, overallRate }) {
+export function runAutocannon({ url, request, connections, seconds }) {
   const latencies = new LatencyLog()
   let failed = 0
   const options = {
@@ -16,7 +16,6 @@ export function runAutocannon({ url, request, connections, seconds, overallRate 
     connections,
     duration: seconds,
     pipelining: 1,
-    ...(overallRate ? { overallRate } : {}),
   }
   return new Promise((resolve, reject) => {
     const startedAt = performance.now()

@@ -41,7 +41,8 @@ export function targetsTable(figures) {
   const rows = []
   for (const [name, pick, limit, show] of TARGETS) {
     const value = pick(figures)
-    if (value === undefined || Number.isNaN(value)) continue
+    // Not measured in this run, or measured over nothing served (a target that failed).
+    if (value === undefined || !Number.isFinite(value)) continue
     rows.push([name, show(value), `≤ ${show(limit)}`, value <= limit ? 'met' : 'NOT met'])
   }
   const table = markdownTable(['target', 'measured', 'limit', ''], rows)

@@ -79,9 +79,9 @@ function rateTable(targets, tally, unaryRate, sseRate) {
   })
   const header = ['path']
   for (const kind of ['unary', 'SSE']) {
-    header.push(`${kind} req/s`, `${kind} CPU µs/req`, 'to floor', `${kind} p50 ms`)
+    header.push(`${kind} req/s`, `${kind} CPU µs/req`, `${kind} CPU to floor`, `${kind} p50 ms`)
   }
-  const title = `**The same offered load: ${count(OFFERED_RATE)} req/s over 64 connections**`
+  const title = `**The same offered load: ${count(OFFERED_RATE)} req/s, evenly spaced**`
   return `${title}\n\n${markdownTable(header, rows)}`
 }
 
@@ -116,12 +116,8 @@ function figures(stack, tally, [unary, sse, unaryRate, sseRate, unaryOne, firstB
   const added = (scenario, p) =>
     tally(scenario, keypool).percentile(p) - tally(scenario, direct).percentile(p)
   return {
-    cpuRatioUnary: Number(
-      ratio(tally(unary, keypool).cpuPerRequestUs, tally(unary, floor).cpuPerRequestUs),
-    ),
-    cpuRatioSse: Number(
-      ratio(tally(sse, keypool).cpuPerRequestUs, tally(sse, floor).cpuPerRequestUs),
-    ),
+    cpuRatioUnary: cpuRatio(unary),
+    cpuRatioSse: cpuRatio(sse),
     cpuRatioUnaryAtRate: cpuRatio(unaryRate),
     cpuRatioSseAtRate: cpuRatio(sseRate),
     addedP50: added(unaryOne, 50),

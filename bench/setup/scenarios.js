@@ -1,5 +1,6 @@
 import { runAutocannon } from '../load/autocannon-run.js'
 import { runFirstByte } from '../load/first-byte.js'
+import { runPaced } from '../load/paced-run.js'
 import { credentialFor, sseRequest, unaryRequest } from './requests.js'
 
 /**
@@ -16,19 +17,18 @@ export function throughputScenarios(mode) {
 }
 
 /**
- * The same 64 connections held to one offered rate, below what any target serves. Saturated,
- * the faster server batches more requests per event-loop turn and its CPU per request drops
- * with it (the floor's moved from 53 to 88 µs between two runs); at one rate every target does
- * the same work in the same rhythm, as a sidecar below its limit does.
+ * One offered rate, spread evenly over the second, below what any target serves, on up to 64
+ * connections. Saturated, the faster server batches more requests per event-loop turn and its
+ * CPU per request drops with it (the floor's moved from 53 to 88 µs between two runs); paced,
+ * every target does the same work in the same rhythm, as a sidecar below its limit does.
  */
 export const OFFERED_RATE = 3000
 
 export function rateScenarios(mode) {
-  const rate = { overallRate: OFFERED_RATE }
   // The saturated loads ran the same requests just before: no warm-up needed.
   return [
-    loadScenario('unary-rate', 'Unary at a fixed rate', unaryRequest, 64, mode.rateS, rate),
-    loadScenario('sse-rate', 'SSE at a fixed rate', sseRequest, 64, mode.rateS, rate),
+    pacedScenario('unary-rate', 'Unary at a fixed rate', unaryRequest, mode.rateS),
+    pacedScenario('sse-rate', 'SSE at a fixed rate', sseRequest, mode.rateS),
   ].map((scenario) => ({ ...scenario, warm: true }))
 }
 
@@ -45,7 +45,7 @@ export function latencyScenarios(mode) {
   ]
 }
 
-function loadScenario(name, title, request, connections, seconds, { overallRate } = {}) {
+function loadScenario(name, title, request, connections, seconds) {
   return {
     name,
     title,
@@ -56,7 +56,22 @@ function loadScenario(name, title, request, connections, seconds, { overallRate 
         request: request(credentialFor(target.name)),
         connections,
         seconds: runSeconds,
-        overallRate,
+      }),
+  }
+}
+
+function pacedScenario(name, title, request, seconds) {
+  return {
+    name,
+    title,
+    seconds,
+    run: (target, runSeconds) =>
+      runPaced({
+        url: target.url,
+        request: request(credentialFor(target.name)),
+        connections: 64,
+        seconds: runSeconds,
+        rate: OFFERED_RATE,
       }),
   }
 }
