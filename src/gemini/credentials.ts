@@ -44,24 +44,37 @@ export function clientToken(
   return undefined
 }
 
-/** The first value of a query parameter, percent-decoded; undefined when absent or malformed. */
+/**
+ * The first value of a query parameter, percent-decoded; undefined when absent or malformed.
+ * Walked in place: every call asks for `key` two or three times, and splitting the query into
+ * an array each time cost a streamed call (`?alt=sse`) about 1 µs (profiled).
+ */
 export function queryParam(query: string, name: string): string | undefined {
-  if (!query) return undefined
-  const prefix = `${name}=`
-  for (const pair of query.split('&')) {
-    if (!pair.startsWith(prefix)) continue
-    try {
-      return decodeURIComponent(pair.slice(prefix.length).replace(/\+/g, ' '))
-    } catch {
-      return undefined
+  for (let at = 0; at < query.length;) {
+    const amp = query.indexOf('&', at)
+    const end = amp === -1 ? query.length : amp
+    const valueAt = at + name.length + 1
+    if (valueAt <= end && query.charCodeAt(valueAt - 1) === EQUALS && query.startsWith(name, at)) {
+      return decodeQueryValue(query.slice(valueAt, end))
     }
+    at = end + 1
   }
   return undefined
 }
 
+const EQUALS = 0x3d
+
+function decodeQueryValue(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '))
+  } catch {
+    return undefined
+  }
+}
+
 /** The query without any `key=` parameter, other parameters kept byte for byte. */
 export function stripKeyParam(query: string): string {
-  if (!query || !/(^|&)key=/.test(query)) return query
+  if (!query.includes('key=') || !/(^|&)key=/.test(query)) return query
   return query
     .split('&')
     .filter((pair) => !pair.startsWith('key='))

@@ -204,7 +204,7 @@ function upstreamRequest(ctx: ProxyContext, call: Call, lease: Lease) {
   const placement = call.route.kind === 'openai' ? 'bearer' : 'header'
   const inQuery = call.keyInQuery && placement === 'header'
   const keyQuery = inQuery ? `key=${encodeURIComponent(secret)}` : ''
-  const fullQuery = [query, keyQuery].filter(Boolean).join('&')
+  const fullQuery = query && keyQuery ? `${query}&${keyQuery}` : query || keyQuery
   const headerKey = inQuery ? undefined : secret
   const remaining = Math.max(1, call.headersDeadline - ctx.clock.now())
   return {
