@@ -47,7 +47,7 @@ export function clientToken(
 /**
  * The first value of a query parameter, percent-decoded; undefined when absent or malformed.
  * Walked in place: every call asks for `key` two or three times, and splitting the query into
- * an array each time cost a streamed call (`?alt=sse`) about 1 µs (profiled).
+ * an array each time was 0.6 % of keypool's CPU for streamed calls (`?alt=sse`, profiled).
  */
 export function queryParam(query: string, name: string): string | undefined {
   for (let at = 0; at < query.length;) {
