@@ -49,6 +49,13 @@ export interface BudgetStore {
   /** An answer that was not a 429: ends the doubling of bare 429s (never a penalty). */
   recordSuccess(project: string, limits: BudgetLimits, now: number): Awaitable<void>
 
+  /**
+   * A number that changes whenever any budget's state does, so that what is read from the
+   * budgets can be kept until it moves; undefined when the store cannot tell (its budgets are
+   * then read afresh every time). Time passing alone does not change it.
+   */
+  readonly revision?: number
+
   /** When `cost` would be admitted if nothing else were taken (`now` if at once). */
   nextFitAt(project: string, limits: BudgetLimits, cost: Cost, now: number): number
 

@@ -12,7 +12,6 @@ import { formatDuration } from '../util/units.js'
 import type { RuntimeKey } from './key.js'
 import { Lane, Slot } from './lane.js'
 import type { Pool } from './pool.js'
-import { predictStart } from './predict.js'
 import { pinnedGroup } from './project-pin.js'
 import { groupByProject, type ProjectGroup } from './project-group.js'
 import { learnFromRefusal, type LessonDeps } from './refusal-lessons.js'
@@ -183,13 +182,7 @@ export class BudgetScheduler implements Scheduler {
     if (plan.model === undefined) return undefined
     const lane = this.#lane(plan.pool, plan.model, plan.project)
     const now = this.#clock.now()
-    const start = predictStart(
-      this.#store,
-      lane.slots,
-      lane.unitsAhead(plan.priority),
-      plan.cost,
-      now,
-    )
+    const start = lane.forecast.predict(this.#store, lane.unitsAhead(plan.priority), plan.cost, now)
     return Number.isFinite(start) ? Math.max(0, start - now) : undefined
   }
 
@@ -200,7 +193,7 @@ export class BudgetScheduler implements Scheduler {
     const { lane, plan } = waiter
     const ahead = lane.waiting.ahead(waiter.entry, now) ?? 0
     // Calls ahead count one unit each here; a batch embed ahead is rarer than the error.
-    const start = predictStart(this.#store, lane.slots, ahead, plan.cost, now)
+    const start = lane.forecast.predict(this.#store, ahead, plan.cost, now)
     return {
       requestId,
       client: plan.client,
@@ -276,7 +269,7 @@ export class BudgetScheduler implements Scheduler {
   /** Refuses at once a call whose predicted wait is longer than it may wait, or a full queue. */
   #refuseLongWait(lane: Lane<Waiter>, plan: CallPlan, now: number): void {
     const ahead = lane.unitsAhead(plan.priority)
-    const start = predictStart(this.#store, lane.slots, ahead, plan.cost, now)
+    const start = lane.forecast.predict(this.#store, ahead, plan.cost, now)
     const waitMs = start - now
     const retry = Number.isFinite(waitMs) ? waitMs / 1000 : undefined
     if (start > plan.deadline) {

@@ -4,6 +4,7 @@ import { FairQueue } from '../queue/fair-queue.js'
 import type { QueueEntry } from '../queue/queue-entry.js'
 import type { Timer } from '../util/clock.js'
 import type { Pool } from './pool.js'
+import { StartForecast } from './predict.js'
 import type { ProjectGroup } from './project-group.js'
 
 /**
@@ -45,12 +46,17 @@ export class Lane<W> {
   /** The timer armed for the earliest wake or deadline, and when it fires. */
   timer: Timer | undefined
   timerAt = Infinity
+  /** Moves whenever a slot goes dormant or comes back, so that forecasts know to start over. */
+  dormancyChanges = 0
+  /** When waiting calls can expect to go (`predict.ts`). */
+  readonly forecast: StartForecast
 
   constructor(pool: Pool, model: string, slots: readonly Slot[]) {
     this.pool = pool
     this.model = model
     this.slots = slots
     for (const slot of slots) this.#addReady(slot)
+    this.forecast = new StartForecast(this)
   }
 
   get readyCount(): number {
@@ -79,13 +85,17 @@ export class Lane<W> {
   }
 
   makeDormant(slot: Slot): void {
+    if (slot.place === 'dormant') return
     this.#leave(slot)
     slot.place = 'dormant'
+    this.dormancyChanges++
   }
 
   /** A dormant slot whose project has an active key again. */
   revive(slot: Slot): void {
-    if (slot.place === 'dormant') this.#addReady(slot)
+    if (slot.place !== 'dormant') return
+    this.#addReady(slot)
+    this.dormancyChanges++
   }
 
   /** Moves every slot whose wake time has come back to the ready list. */

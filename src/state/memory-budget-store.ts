@@ -18,6 +18,7 @@ export class MemoryBudgetStore implements BudgetStore {
   /** project → budget model → budget. Two lookups, no key string built per call. */
   readonly #budgets = new Map<string, Map<string, Budget>>()
   readonly #windowMs: number
+  #revision = 0
 
   /**
    * `tripAllowanceMs` (clock time) is added to every minute window. keypool takes a unit when
@@ -29,16 +30,24 @@ export class MemoryBudgetStore implements BudgetStore {
     this.#windowMs = MINUTE_MS + (options.tripAllowanceMs ?? 0)
   }
 
+  get revision(): number {
+    return this.#revision
+  }
+
   tryAcquire(project: string, limits: BudgetLimits, cost: Cost, now: number): AcquireResult {
-    return this.budget(project, limits).tryAcquire(cost, now)
+    const result = this.budget(project, limits).tryAcquire(cost, now)
+    if (result.ok) this.#revision++
+    return result
   }
 
   correct(reservation: Reservation, actualInputTokens: number): void {
     const budget = this.#budgets.get(reservation.project)?.get(reservation.budgetModel)
     budget?.correct(reservation, actualInputTokens)
+    this.#revision++
   }
 
   penalise(project: string, limits: BudgetLimits, penalty: Penalty, now: number): void {
+    this.#revision++
     const budget = this.budget(project, limits)
     if (penalty.kind === 'retry') budget.coolUntil(penalty.until, now)
     else if (penalty.kind === 'bare') budget.coolBare(now)
@@ -46,6 +55,7 @@ export class MemoryBudgetStore implements BudgetStore {
   }
 
   recordSuccess(project: string, limits: BudgetLimits, now: number): void {
+    this.#revision++
     this.budget(project, limits).recordSuccess(now)
   }
 
@@ -79,8 +89,10 @@ export class MemoryBudgetStore implements BudgetStore {
     if (!budget) {
       budget = new Budget(project, limits.budgetModel, limits, this.#windowMs)
       models.set(limits.budgetModel, budget)
+      this.#revision++
     } else if (!budget.hasLimits(limits)) {
       budget.setLimits(limits)
+      this.#revision++
     }
     return budget
   }
