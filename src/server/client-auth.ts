@@ -31,6 +31,8 @@ export class ClientAuth {
    * call's CPU, `npm run bench`, profiled). Only a token equal to a configured one gets in,
    * so it never holds more entries than there are clients. A lookup compares strings only
    * when their hashes match, which a guessed token almost never does: it reveals no bytes.
+   * Known shortcoming: a client configured by `tokenSha256` then has its plain token in this
+   * process's memory from its first call on, where before only the digest was.
    */
   readonly #verified = new Map<string, Client>()
   readonly #anonymous: Client | undefined
