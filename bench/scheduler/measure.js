@@ -8,8 +8,8 @@ const WARMUP_CYCLES = 5
  * Calls admitted per second by the scheduler alone: each call is one acquire (a grant at once,
  * or an enqueue and a grant later from the queue) and one settle. With `waiting`, the budgets
  * admit BATCH calls a minute and the queue holds `waiting` calls throughout: every cycle, a
- * minute passes, the held leases settle (which serves BATCH waiting calls) and BATCH new calls
- * join the back of the queue. Only the scheduler's work is timed, not making the calls.
+ * minute passes, and BATCH times a held lease settles (which serves the head of the queue) and
+ * a new call joins its back. Only the scheduler's work is timed, not making the calls.
  */
 export async function measureScheduler({ keyCount, waiting, seconds }) {
   const rpmPerProject = waiting > 0 ? Math.ceil(BATCH / keyCount) : undefined
@@ -49,11 +49,14 @@ async function runCycle(harness, held, plans, isBudgeted) {
     for (const lease of leases) harness.settle(lease)
     return
   }
-  // A minute on: the budgets are whole again, and the settles serve the head of the queue.
+  // A minute on: the budgets are whole again. Answers and arrivals take turns, as in steady
+  // traffic: each settle serves the head of the queue, then a new call joins its back.
   harness.clock.advance(60_001)
   const settling = held.splice(0)
-  for (const lease of settling) harness.settle(lease)
-  for (const plan of plans) void harness.scheduler.acquire(plan).then((lease) => held.push(lease))
+  for (let i = 0; i < settling.length; i++) {
+    harness.settle(settling[i])
+    void harness.scheduler.acquire(plans[i]).then((lease) => held.push(lease))
+  }
   await null
   if (held.length !== plans.length) throw new Error(`served ${held.length} of ${plans.length}`)
 }

@@ -23,6 +23,12 @@ import type { BudgetLimits } from './resolve.js'
 
 export type Awaitable<T> = T | Promise<T>
 
+/** Names one budget: a project's, for one budget model. */
+export interface BudgetId {
+  readonly project: string
+  readonly budgetModel: string
+}
+
 /** Why a (project, model) must pause, learnt from an upstream 429 (design section 6). */
 export type Penalty =
   /** A per-minute quota with `RetryInfo`: cool until this epoch ms. */
@@ -50,11 +56,17 @@ export interface BudgetStore {
   recordSuccess(project: string, limits: BudgetLimits, now: number): Awaitable<void>
 
   /**
-   * A number that changes whenever any budget's state does, so that what is read from the
-   * budgets can be kept until it moves; undefined when the store cannot tell (its budgets are
-   * then read afresh every time). Time passing alone does not change it.
+   * A number that moves whenever a budget changes when a call would fit, so that what is read
+   * from the budgets can be kept until it does; undefined when the store cannot tell (its
+   * budgets are then read afresh every time). Time passing alone does not move it.
    */
   readonly revision?: number
+
+  /**
+   * The budgets changed after `revision`, one entry a change; undefined when the store no
+   * longer knows (too far behind), and the reader must read every budget again.
+   */
+  changedSince?(revision: number): readonly BudgetId[] | undefined
 
   /** When `cost` would be admitted if nothing else were taken (`now` if at once). */
   nextFitAt(project: string, limits: BudgetLimits, cost: Cost, now: number): number

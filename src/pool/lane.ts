@@ -78,6 +78,7 @@ export class Lane<W> {
       }
       return
     }
+    if (slot.place === 'dormant') this.dormancyChanges++
     this.#leave(slot)
     slot.place = 'asleep'
     slot.wakeAt = until

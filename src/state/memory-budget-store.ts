@@ -7,7 +7,10 @@ import {
 } from '../limits/budget.js'
 import type { BudgetLimits } from '../limits/resolve.js'
 import { MINUTE_MS } from '../limits/sliding-window.js'
-import type { BudgetStore, Penalty } from '../limits/store.js'
+import type { BudgetId, BudgetStore, Penalty } from '../limits/store.js'
+
+/** Changes remembered for `changedSince`; a reader further behind reads every budget again. */
+const CHANGE_LOG_SIZE = 64
 
 /**
  * Budgets in this process's memory: synchronous, and atomic because JavaScript runs one call
@@ -19,6 +22,8 @@ export class MemoryBudgetStore implements BudgetStore {
   readonly #budgets = new Map<string, Map<string, Budget>>()
   readonly #windowMs: number
   #revision = 0
+  /** The budget each of the last revisions changed, at `revision % CHANGE_LOG_SIZE`. */
+  readonly #changeLog: BudgetId[] = []
 
   /**
    * `tripAllowanceMs` (clock time) is added to every minute window. keypool takes a unit when
@@ -34,28 +39,39 @@ export class MemoryBudgetStore implements BudgetStore {
     return this.#revision
   }
 
+  changedSince(revision: number): readonly BudgetId[] | undefined {
+    if (this.#revision - revision > CHANGE_LOG_SIZE || revision > this.#revision) return undefined
+    const changed: BudgetId[] = []
+    for (let r = revision + 1; r <= this.#revision; r++) {
+      changed.push(this.#changeLog[r % CHANGE_LOG_SIZE]!)
+    }
+    return changed
+  }
+
   tryAcquire(project: string, limits: BudgetLimits, cost: Cost, now: number): AcquireResult {
-    const result = this.budget(project, limits).tryAcquire(cost, now)
-    if (result.ok) this.#revision++
+    const budget = this.budget(project, limits)
+    const result = budget.tryAcquire(cost, now)
+    if (result.ok) this.#changed(budget)
     return result
   }
 
   correct(reservation: Reservation, actualInputTokens: number): void {
     const budget = this.#budgets.get(reservation.project)?.get(reservation.budgetModel)
-    budget?.correct(reservation, actualInputTokens)
-    this.#revision++
+    if (!budget || actualInputTokens === reservation.tokens) return
+    budget.correct(reservation, actualInputTokens)
+    this.#changed(budget)
   }
 
   penalise(project: string, limits: BudgetLimits, penalty: Penalty, now: number): void {
-    this.#revision++
     const budget = this.budget(project, limits)
     if (penalty.kind === 'retry') budget.coolUntil(penalty.until, now)
     else if (penalty.kind === 'bare') budget.coolBare(now)
     else budget.exhaust(now)
+    this.#changed(budget)
   }
 
+  /** Ends a doubling of bare 429s: no change to when anything fits, so no revision. */
   recordSuccess(project: string, limits: BudgetLimits, now: number): void {
-    this.#revision++
     this.budget(project, limits).recordSuccess(now)
   }
 
@@ -89,11 +105,16 @@ export class MemoryBudgetStore implements BudgetStore {
     if (!budget) {
       budget = new Budget(project, limits.budgetModel, limits, this.#windowMs)
       models.set(limits.budgetModel, budget)
-      this.#revision++
+      this.#changed(budget)
     } else if (!budget.hasLimits(limits)) {
       budget.setLimits(limits)
-      this.#revision++
+      this.#changed(budget)
     }
     return budget
+  }
+
+  #changed(budget: Budget): void {
+    this.#revision++
+    this.#changeLog[this.#revision % CHANGE_LOG_SIZE] = budget
   }
 }

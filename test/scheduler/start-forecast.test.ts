@@ -1,11 +1,19 @@
 import t from 'tap'
+import { configSchema } from '../../src/config/schema.js'
 import type { Cost } from '../../src/limits/budget.js'
 import type { ResolvedLimits } from '../../src/limits/resolve.js'
 import type { BudgetStore } from '../../src/limits/store.js'
+import { noEvents } from '../../src/observe/events.js'
+import { BudgetScheduler } from '../../src/pool/budget-scheduler.js'
+import { RuntimeKey } from '../../src/pool/key.js'
 import { Slot } from '../../src/pool/lane.js'
+import { Pool } from '../../src/pool/pool.js'
 import { predictStart, StartForecast } from '../../src/pool/predict.js'
 import { ProjectGroup } from '../../src/pool/project-group.js'
+import type { CallPlan, Lease } from '../../src/pool/scheduler.js'
+import type { Client } from '../../src/server/client-auth.js'
 import { MemoryBudgetStore } from '../../src/state/memory-budget-store.js'
+import { ManualClock } from '../../src/util/clock.js'
 
 const START = Date.UTC(2026, 11, 4, 12)
 
@@ -38,6 +46,7 @@ function counting(store: MemoryBudgetStore): BudgetStore & { reads: number } {
     get revision() {
       return store.revision
     },
+    changedSince: (revision: number) => store.changedSince(revision),
     nextFitAt(...args: Parameters<BudgetStore['nextFitAt']>) {
       seen.reads++
       return store.nextFitAt(...args)
@@ -68,7 +77,14 @@ t.test('a forecast answers as predictStart does while budgets, time and the queu
       const slot = pick(testLane.slots)
       const action = random()
       if (action < 0.25) {
-        store.tryAcquire(slot.group.project, slot.limits, { requests: 1, tokens: 40 }, now)
+        const tokens = pick([40, 400, 3_000])
+        const taken = store.tryAcquire(
+          slot.group.project,
+          slot.limits,
+          { requests: 1, tokens },
+          now,
+        )
+        if (taken.ok && random() < 0.3) store.correct(taken.reservation, pick([0, 40, 900]))
       } else if (action < 0.3) {
         const until = now + Math.floor(random() * 120_000)
         store.penalise(slot.group.project, slot.limits, { kind: 'retry', until }, now)
@@ -82,13 +98,12 @@ t.test('a forecast answers as predictStart does while budgets, time and the queu
       const move = random()
       ahead = Math.max(0, move < 0.7 ? ahead + 1 : move < 0.85 ? ahead + 40 : ahead - 25)
 
-      const cost: Cost = { requests: pick([1, 1, 1, 3]), tokens: pick([12, 12, 300, 4_000]) }
+      const cost: Cost = { requests: pick([1, 1, 1, 3]), tokens: pick([12, 13, 300, 310, 4_000]) }
       const before = reader.reads
       const got = forecast.predict(reader, ahead, cost, now)
       reads += reader.reads - before
       queries++
-      const rounded = { ...cost, tokens: forecast.roundTokens(cost.tokens) }
-      const want = predictStart(store, testLane.slots, ahead, rounded, now)
+      const want = predictStart(store, testLane.slots, ahead, cost, now)
       if (got !== want) {
         t.fail(`seed ${seed} step ${step}: forecast ${got - now}, predictStart ${want - now}`)
         return t.end()
@@ -116,15 +131,16 @@ t.test('with nothing changed the next answer reads no budget; any change is seen
   // The 50 calls ahead take every slot's first unit; this one takes the earliest's second.
   const first = forecast.predict(reader, 50, cost, START + 10)
   t.equal(first, START + 1_200 + 60_000)
-  t.equal(reader.reads, 50, 'the first answer reads every budget')
+  // Each budget read twice: its start, and that twice the call's tokens start no later.
+  t.equal(reader.reads, 100, 'the first answer reads every budget')
   t.equal(forecast.predict(reader, 51, cost, START + 20), first + 1_200)
   t.equal(forecast.predict(reader, 50, cost, START + 20), first)
-  t.equal(reader.reads, 50, 'later answers read none')
+  t.equal(reader.reads, 100, 'later answers read none')
 
   const p0 = testLane.slots[0]!
   store.penalise(p0.group.project, p0.limits, { kind: 'retry', until: START + 600_000 }, START)
   const cooled = forecast.predict(reader, 50, cost, START + 30)
-  t.equal(reader.reads, 100, 'a penalty makes the next answer read the budgets again')
+  t.equal(reader.reads, 102, "a penalty makes the next answer read that project's budget again")
   t.equal(cooled, predictStart(store, testLane.slots, 50, cost, START + 30))
   t.ok(cooled > first, 'and the cooling project serves later')
 
@@ -134,18 +150,89 @@ t.test('with nothing changed the next answer reads no budget; any change is seen
     forecast.predict(reader, 50, cost, START + 30),
     predictStart(store, testLane.slots, 50, cost, START + 30),
   )
-  t.equal(reader.reads, 149, 'a slot gone dormant is left out at once')
+  t.equal(reader.reads, 200, 'a slot gone dormant: the others are read again')
   t.end()
 })
 
-t.test('token counts round up a little, never past what the lane admits', (t) => {
-  const forecast = new StartForecast(lane([limits(10, 1_000), limits(10, 250_000)]))
-  for (const tokens of [2, 3, 17, 100, 513, 999]) {
-    const rounded = forecast.roundTokens(tokens)
-    t.ok(rounded >= tokens && rounded <= Math.ceil(tokens * 1.091), `${tokens} -> ${rounded}`)
+t.test('where tokens per minute bind, the exact count decides', (t) => {
+  // 900 of 1,000 tokens taken a second ago: 100 tokens fit now, 108 only when they expire.
+  const testLane = lane([limits(10, 1_000)])
+  const slot = testLane.slots[0]!
+  const store = new MemoryBudgetStore()
+  store.tryAcquire('p0', slot.limits, { requests: 1, tokens: 900 }, START - 1_000)
+  const forecast = new StartForecast(testLane)
+  for (const tokens of [100, 101, 108, 120]) {
+    const cost = { requests: 1, tokens }
+    const want = predictStart(store, testLane.slots, 0, cost, START)
+    t.equal(forecast.predict(store, 0, cost, START), want, `${tokens} tokens: ${want - START} ms`)
   }
-  t.equal(forecast.roundTokens(990), 990, 'rounding up would pass the smallest tpm')
-  t.equal(forecast.roundTokens(5_000), 5_000, 'beyond the smallest tpm: kept as it is')
-  t.equal(forecast.roundTokens(0), 0)
+  t.equal(forecast.predict(store, 0, { requests: 1, tokens: 100 }, START), START, 'at once')
+  t.end()
+})
+
+const MODEL = 'gemini-2.5-flash'
+
+/** The store as the scheduler uses it, counting the budgets read to choose and to predict. */
+class CountingStore extends MemoryBudgetStore {
+  reads = 0
+
+  override nextFitAt(...args: Parameters<MemoryBudgetStore['nextFitAt']>): number {
+    this.reads++
+    return super.nextFitAt(...args)
+  }
+}
+
+t.test('calls joining a deep queue between answers read a few budgets, not all', async (t) => {
+  const projects = 200
+  const keys = Array.from({ length: projects }, (_, i) => ({
+    id: `k${i}`,
+    key: `s${i}`,
+    project: `p${i}`,
+  }))
+  const config = configSchema.parse({
+    keys,
+    limits: [{ models: MODEL, rpm: 1, tpm: 1e9, rpd: 1e9 }],
+    pools: { main: { keys: keys.map((k) => k.id) } },
+    queue: { maxSize: 100_000, maxWait: '14d' },
+  })
+  const runtimeKeys = config.keys.map((k) => new RuntimeKey(k))
+  const pool = new Pool('main', config.pools.main!, runtimeKeys)
+  const clock = new ManualClock(START)
+  const store = new CountingStore()
+  const scheduler = new BudgetScheduler({ config, clock, store, events: noEvents, pools: [pool] })
+  const client = { id: 'c', tier: 'free', priority: 0, tierConfig: { priority: 0 } } as Client
+  let id = 0
+  const plan = (tokens = 12): CallPlan => ({
+    requestId: `r${id++}`,
+    pool,
+    model: MODEL,
+    operation: 'generate',
+    cost: { requests: 1, tokens },
+    client,
+    priority: 0,
+    deadline: Infinity,
+    signal: new AbortController().signal,
+    tried: new Set<string>(),
+  })
+  const held: Lease[] = []
+  const join = (tokens?: number) => void scheduler.acquire(plan(tokens)).then((l) => held.push(l))
+
+  for (let i = 0; i < projects + 2_000; i++) join()
+  await Promise.resolve()
+  t.equal(held.length, projects, 'one call a project goes at once; 2,000 wait')
+
+  // Steady state: time moves, a project's minute ends, its call answers, the next call goes,
+  // and a new call joins the back, of one of a few sizes.
+  const before = store.reads
+  for (let i = 0; i < 300; i++) {
+    clock.advance(60_000 / projects)
+    const usage = { prompt: 12 + (i % 3), output: 5, thoughts: undefined, cached: undefined }
+    scheduler.settle(held.shift()!, { kind: 'answered', usage })
+    await Promise.resolve()
+    join(12 + (i % 40))
+  }
+  await Promise.resolve()
+  const perCall = (store.reads - before) / 300
+  t.ok(perCall < 20, `${perCall.toFixed(1)} budget reads a call, in a lane of ${projects}`)
   t.end()
 })
