@@ -9,7 +9,9 @@ import { LatencyLog } from './latency-log.js'
  * the same rhythm, as a sidecar below its limit does.
  */
 export async function runPaced({ url, request, connections, seconds, rate }) {
-  const pool = new Pool(url, { connections, keepAliveTimeout: 30_000 })
+  // A target that stops answering ends its calls as errors, not the run as a hang.
+  const timeouts = { headersTimeout: 10_000, bodyTimeout: 10_000 }
+  const pool = new Pool(url, { connections, keepAliveTimeout: 30_000, ...timeouts })
   const latencies = new LatencyLog()
   const calls = []
   let errors = 0

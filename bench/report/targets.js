@@ -41,9 +41,16 @@ export function targetsTable(figures) {
   const rows = []
   for (const [name, pick, limit, show] of TARGETS) {
     const value = pick(figures)
-    // Not measured in this run, or measured over nothing served (a target that failed).
-    if (value === undefined || !Number.isFinite(value)) continue
-    rows.push([name, show(value), `≤ ${show(limit)}`, value <= limit ? 'met' : 'NOT met'])
+    if (value === undefined || Number.isNaN(value)) continue
+    // A ratio over nothing served is no figure, and no target met.
+    if (!Number.isFinite(value)) {
+      rows.push([name, '–', `≤ ${show(limit)}`, 'NOT met'])
+      continue
+    }
+    // Judged on the figure itself; where rounding would show it equal to the limit, it says more.
+    let shown = show(value)
+    if (shown === show(limit) && value > limit) shown += ` (${value.toFixed(3)})`
+    rows.push([name, shown, `≤ ${show(limit)}`, value <= limit ? 'met' : 'NOT met'])
   }
   const table = markdownTable(['target', 'measured', 'limit', ''], rows)
   return `**Targets** (perf-anchors.md)\n\n${table}${heldFloorNote(figures)}`

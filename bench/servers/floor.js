@@ -50,9 +50,13 @@ class HeldCalls {
   take(req) {
     if (!this.holdPath || !req.url.includes(this.holdPath)) return false
     req.resume()
-    req.once('end', () => this.count++)
+    let counted = false
+    req.once('end', () => {
+      counted = true
+      this.count++
+    })
     // A call the client gave up on no longer costs the floor anything: it stops counting.
-    req.socket.once('close', () => req.complete && this.count--)
+    req.socket.once('close', () => counted && this.count--)
     return true
   }
 }
