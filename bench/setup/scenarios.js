@@ -46,32 +46,23 @@ export function latencyScenarios(mode) {
 }
 
 function loadScenario(name, title, request, connections, seconds) {
-  return {
-    name,
-    title,
-    seconds,
-    run: (target, runSeconds) =>
-      runAutocannon({
-        url: target.url,
-        request: request(credentialFor(target.name)),
-        connections,
-        seconds: runSeconds,
-      }),
-  }
+  const load = (url, shape, runSeconds) =>
+    runAutocannon({ url, request: shape, connections, seconds: runSeconds })
+  return scenario(name, title, request, seconds, load)
 }
 
 function pacedScenario(name, title, request, seconds) {
+  const load = (url, shape, runSeconds) =>
+    runPaced({ url, request: shape, connections: 64, seconds: runSeconds, rate: OFFERED_RATE })
+  return scenario(name, title, request, seconds, load)
+}
+
+/** A load run against each target with the credential that target expects. */
+function scenario(name, title, request, seconds, load) {
   return {
     name,
     title,
     seconds,
-    run: (target, runSeconds) =>
-      runPaced({
-        url: target.url,
-        request: request(credentialFor(target.name)),
-        connections: 64,
-        seconds: runSeconds,
-        rate: OFFERED_RATE,
-      }),
+    run: (target, runSeconds) => load(target.url, request(credentialFor(target.name)), runSeconds),
   }
 }

@@ -6,23 +6,10 @@ import { RuntimeKey } from '../../src/pool/key.js'
 import { Pool } from '../../src/pool/pool.js'
 import type { CallPlan } from '../../src/pool/scheduler.js'
 import type { Client } from '../../src/server/client-auth.js'
-import { MemoryBudgetStore } from '../../src/state/memory-budget-store.js'
 import { ManualClock } from '../../src/util/clock.js'
+import { CountingStore } from '../helpers/counting-store.js'
 
 const MODEL = 'gemini-2.5-flash'
-
-/** A memory store that counts how many budgets the scheduler looked at. */
-class CountingStore extends MemoryBudgetStore {
-  reads = 0
-  override nextFitAt(...args: Parameters<MemoryBudgetStore['nextFitAt']>): number {
-    this.reads++
-    return super.nextFitAt(...args)
-  }
-  override headroom(...args: Parameters<MemoryBudgetStore['headroom']>): number {
-    this.reads++
-    return super.headroom(...args)
-  }
-}
 
 function setup(keyCount: number) {
   const keys = Array.from({ length: keyCount }, (_, i) => ({

@@ -14,20 +14,10 @@ import type { CallPlan, Lease } from '../../src/pool/scheduler.js'
 import type { Client } from '../../src/server/client-auth.js'
 import { MemoryBudgetStore } from '../../src/state/memory-budget-store.js'
 import { ManualClock } from '../../src/util/clock.js'
+import { seededRandom } from '../../src/util/random.js'
+import { CountingStore } from '../helpers/counting-store.js'
 
 const START = Date.UTC(2026, 11, 4, 12)
-
-/** A small deterministic generator, so that a failing case can be run again. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let x = state
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function limits(rpm: number, tpm: number, rpd = 1_000_000): ResolvedLimits {
   return { budgetModel: 'gemini-2.5-flash', source: 'config', rpm, tpm, rpd }
@@ -60,7 +50,7 @@ t.test('a forecast answers as predictStart does while budgets, time and the queu
   let reads = 0
   let queries = 0
   for (let seed = 1; seed <= 40; seed++) {
-    const random = seeded(seed)
+    const random = seededRandom(seed)
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
     const testLane = lane(
       Array.from({ length: 1 + Math.floor(random() * 12) }, () =>
@@ -171,16 +161,6 @@ t.test('where tokens per minute bind, the exact count decides', (t) => {
 })
 
 const MODEL = 'gemini-2.5-flash'
-
-/** The store as the scheduler uses it, counting the budgets read to choose and to predict. */
-class CountingStore extends MemoryBudgetStore {
-  reads = 0
-
-  override nextFitAt(...args: Parameters<MemoryBudgetStore['nextFitAt']>): number {
-    this.reads++
-    return super.nextFitAt(...args)
-  }
-}
 
 t.test('calls joining a deep queue between answers read a few budgets, not all', async (t) => {
   const projects = 200
