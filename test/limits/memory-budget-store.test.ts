@@ -98,3 +98,23 @@ t.test('a budget asked for with new numbers keeps its counts', async (t) => {
   t.notOk(store.tryAcquire('alpha', after, call, clock.now()).ok)
   t.equal(store.budget('alpha', after).limits.rpm, 2)
 })
+
+t.test('changedSince names each budget a change touched, and gives up when far behind', (t) => {
+  const { clock, resolver, store } = setup()
+  const limits = resolver.resolve('gemini-2.5-flash', 'free')
+  store.nextFitAt('alpha', limits, call, clock.now())
+  store.nextFitAt('beta', limits, call, clock.now())
+  const start = store.revision
+
+  const taken = store.tryAcquire('alpha', limits, call, clock.now())
+  store.penalise('beta', limits, { kind: 'bare' }, clock.now())
+  store.recordSuccess('alpha', limits, clock.now())
+  if (taken.ok) store.correct(taken.reservation, call.tokens)
+  const named = (store.changedSince(start) ?? []).map((b) => `${b.project}/${b.budgetModel}`)
+  t.same(named, ['alpha/gemini-2.5-flash', 'beta/gemini-2.5-flash'], 'a take and a penalty')
+  t.same(store.changedSince(store.revision), [], 'nothing since now')
+
+  for (let i = 0; i < 100; i++) store.penalise('beta', limits, { kind: 'bare' }, clock.now())
+  t.equal(store.changedSince(start), undefined, 'too far behind: read everything again')
+  t.end()
+})
