@@ -74,7 +74,7 @@ function decodeQueryValue(raw: string): string | undefined {
 
 /** The query without any `key=` parameter, other parameters kept byte for byte. */
 export function stripKeyParam(query: string): string {
-  if (!query.includes('key=') || !/(^|&)key=/.test(query)) return query
+  if (!query || !/(^|&)key=/.test(query)) return query
   return query
     .split('&')
     .filter((pair) => !pair.startsWith('key='))

@@ -103,8 +103,9 @@ class Snapshot {
       this.#revision = store.revision!
     }
     if (now > this.#starts.earliest) {
-      for (const slot of this.#starts.passed(now))
-        this.#moved(slot, this.#starts.startNow(slot, now))
+      // A slot whose start has passed with nothing taken from it since still fits, for every
+      // count it was found to start the same for: it starts at `now`.
+      for (const slot of this.#starts.passed(now)) this.#moved(slot, this.#starts.move(slot, now))
       this.#starts.findEarliest()
     }
     return true
@@ -245,14 +246,6 @@ class SlotStarts {
     const passed: number[] = []
     for (let i = 0; i < this.#at.length; i++) if (this.#at[i]! < now) passed.push(i)
     return passed
-  }
-
-  /**
-   * A slot whose start has passed with nothing taken from it since still fits, for every
-   * count it was found to start the same for: it starts at `now`. Returns the start it had.
-   */
-  startNow(index: number, now: number): number {
-    return this.move(index, now)
   }
 
   findEarliest(): void {
