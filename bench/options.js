@@ -1,11 +1,10 @@
+import { accessSync, constants, mkdirSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
-/**
- * `node bench/run.js [--quick] [--only compare,scale,scheduler] [--profile DIR]`
- * --quick    one short round of everything, for developers (under a minute)
- * --only     some sections only
- * --profile  keypool's and the floor's processes run with --cpu-prof, profiles written to DIR
- */
+const USAGE = `usage: node bench/run.js [--quick] [--only compare,scale,scheduler] [--profile DIR]
+  --quick    one short round of everything, for developers (under a minute)
+  --only     some sections only
+  --profile  keypool's and the floor's processes run with --cpu-prof, profiles written to DIR`
 
 const SECTIONS = ['compare', 'scale', 'scheduler']
 
@@ -24,7 +23,7 @@ const MODES = {
 }
 
 export function benchOptions(argv) {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args: argv,
     options: {
       quick: { type: 'boolean', default: false },
@@ -32,10 +31,36 @@ export function benchOptions(argv) {
       profile: { type: 'string' },
     },
   })
-  const sections = values.only ? values.only.split(',') : SECTIONS
+  const sections = values.only === undefined ? SECTIONS : values.only.split(',')
   for (const name of sections) {
-    if (!SECTIONS.includes(name)) throw new Error(`--only: unknown section "${name}"`)
+    if (!SECTIONS.includes(name)) {
+      throw new BenchUsageError(`--only: unknown section "${name}"; one or more of ${SECTIONS}`)
+    }
   }
   const modeName = values.quick ? 'quick' : 'full'
-  return { modeName, mode: MODES[modeName], sections, profileDir: values.profile }
+  return { modeName, mode: MODES[modeName], sections, profileDir: profileDir(values.profile) }
+}
+
+/** A mistake in the command line: said in one line, with no stack. */
+export class BenchUsageError extends Error {}
+
+/** The profile directory, made now: a path that cannot hold profiles fails before any run. */
+function profileDir(path) {
+  if (path === undefined) return undefined
+  if (path === '') throw new BenchUsageError('--profile: give a directory')
+  try {
+    mkdirSync(path, { recursive: true })
+    accessSync(path, constants.W_OK)
+  } catch (error) {
+    throw new BenchUsageError(`--profile: cannot write profiles to ${path} (${error.code})`)
+  }
+  return path
+}
+
+function parseCommandLine(config) {
+  try {
+    return parseArgs(config)
+  } catch (error) {
+    throw new BenchUsageError(`${error.message}\n${USAGE}`)
+  }
 }

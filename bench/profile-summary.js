@@ -1,14 +1,29 @@
 import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
 
 /**
- * `node bench/profile-summary.js FILE.cpuprofile [TOP]`: where a `--cpu-prof` profile spent its
- * self time, by function and by package or source file, so a run with `--profile DIR` can be
- * read without opening DevTools.
+ * `node bench/profile-summary.js [--top N] FILE.cpuprofile...`: where each `--cpu-prof` profile
+ * spent its self time, by function and by package or source file, so a run with
+ * `--profile DIR` can be read without opening DevTools. A glob over DIR gives every profile of
+ * the run (the floor's, keypool's, the scale runs' keypools), each summed on its own.
  */
 
-function main([file, top = '25']) {
-  if (!file) throw new Error('usage: node bench/profile-summary.js FILE.cpuprofile [TOP]')
-  const profile = JSON.parse(readFileSync(file, 'utf8'))
+const USAGE = 'usage: node bench/profile-summary.js [--top N] FILE.cpuprofile...'
+
+function main(argv) {
+  const { values, positionals: files } = parseArgs({
+    args: argv,
+    options: { top: { type: 'string', default: '25' } },
+    allowPositionals: true,
+  })
+  const top = Number(values.top)
+  if (files.length === 0 || !Number.isInteger(top) || top < 1) throw new Error(USAGE)
+  for (const file of files) summarise(file, top, files.length > 1)
+}
+
+function summarise(file, top, named) {
+  const profile = readProfile(file)
+  if (named) process.stdout.write(`\n## ${file}\n`)
   const selfUs = selfTimes(profile)
   // Idle time is the load's absence (other targets' turns), not work: left out of the total.
   const idle = profile.nodes.filter((n) => n.callFrame.functionName === '(idle)')
@@ -23,11 +38,21 @@ function main([file, top = '25']) {
     add(byFunction, `${frame.functionName || '(anonymous)'} ${where}`, us)
     add(byPlace, place(frame), us)
   }
-  print('busy self time by function', byFunction, total, Number(top))
-  print('busy self time by package or file', byPlace, total, Number(top))
+  print('busy self time by function', byFunction, total, top)
+  print('busy self time by package or file', byPlace, total, top)
 }
 
-/** Self time per node: the interval before each sample belongs to the node sampled. */
+function readProfile(file) {
+  try {
+    const profile = JSON.parse(readFileSync(file, 'utf8'))
+    if (Array.isArray(profile.nodes) && Array.isArray(profile.samples)) return profile
+  } catch {
+    // Said below, with the file's name.
+  }
+  throw new Error(`${file}: not a readable .cpuprofile`)
+}
+
+/** Self time per node: the interval after each sample belongs to the node sampled (as in DevTools). */
 function selfTimes(profile) {
   const out = new Map()
   for (let i = 0; i < profile.samples.length; i++) {
@@ -61,4 +86,9 @@ function print(title, map, total, top) {
   }
 }
 
-main(process.argv.slice(2))
+try {
+  main(process.argv.slice(2))
+} catch (error) {
+  process.stderr.write(`profile-summary: ${error.message}\n`)
+  process.exitCode = 2
+}

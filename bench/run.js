@@ -1,5 +1,5 @@
 import os from 'node:os'
-import { benchOptions } from './options.js'
+import { BenchUsageError, benchOptions } from './options.js'
 import { targetsTable } from './report/targets.js'
 import { compareSection } from './sections/compare.js'
 import { scaleSection } from './sections/scale.js'
@@ -38,9 +38,12 @@ async function main() {
   if (sections.includes('scheduler')) collect(await schedulerSection({ mode, progress }))
 
   const title = header(options, loadBefore)
-  process.stdout.write(`${title}\n\n${tables.join('\n\n')}\n\n${targetsTable(figures)}\n`)
+  const targets = targetsTable(figures, caveat(options))
+  process.stdout.write(`${title}\n\n${[...tables, targets].filter(Boolean).join('\n\n')}\n`)
   if (options.profileDir) {
-    progress(`profiles in ${options.profileDir}: node bench/profile-summary.js FILE.cpuprofile`)
+    progress(
+      `profiles in ${options.profileDir}: node bench/profile-summary.js ${options.profileDir}/*.cpuprofile`,
+    )
   }
 
   function collect(result) {
@@ -49,13 +52,30 @@ async function main() {
   }
 }
 
-/** What the numbers were measured on; a load average above the core count means neighbours. */
-function header({ modeName, mode }, loadBefore) {
+/**
+ * What the numbers were measured on. The load average is the last minute's: above the core
+ * count before the run, something else was busy just before it (an earlier run, a build).
+ */
+function header({ modeName, mode, sections }, loadBefore) {
   const cpus = os.cpus()
   const machine = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`
-  const runs = `${mode.rounds} round(s) of ${mode.loadS} s (64 connections) and ${mode.latencyS} s (1)`
+  const loads = sections.some((s) => s === 'compare' || s === 'scale')
+  const runs = loads
+    ? `; ${mode.rounds} round(s) of ${mode.loadS} s (64 connections) and ${mode.latencyS} s (1)`
+    : ''
   const load = `load average ${loadBefore} before, ${loadAverage()} after`
-  return `### keypool bench, ${modeName}: ${machine}; ${runs}; ${load}`
+  return `### keypool bench, ${modeName}: ${machine}${runs}; ${load}`
+}
+
+/** Why this run's figures should not be read against the targets as they are, if they should not. */
+function caveat({ modeName, profileDir }) {
+  if (profileDir) {
+    return 'Profiled run: keypool and the floor ran with --cpu-prof, which costs each of them CPU; read no target from it.'
+  }
+  if (modeName === 'quick') {
+    return "Quick run: one round of one second per load, for a developer's check; the scale ratios swing by 0.5 between such runs. Judge targets from a full run."
+  }
+  return undefined
 }
 
 function loadAverage() {
@@ -72,6 +92,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 main().catch((error) => {
   killChildren()
+  if (error instanceof BenchUsageError) {
+    process.stderr.write(`bench: ${error.message}\n`)
+    process.exit(2)
+  }
   process.stderr.write(`${error.stack ?? error}\n`)
   process.exit(1)
 })

@@ -1,7 +1,7 @@
 import { markdownTable } from './markdown.js'
 
 /**
- * keypool's targets from perf-anchors.md, checked against this run's figures. "Flat" allows
+ * The targets (docs/performance.md, after perf-anchors.md), checked against this run's figures. "Flat" allows
  * 10 %: two runs of the same thing differ by about that on a shared machine.
  */
 const FLAT = 1.1
@@ -36,8 +36,8 @@ const TARGETS = [
   ['RSS with 10,000 waiting, under load', (f) => f.rssWaitingMb, 150, megabytes],
 ]
 
-/** One row per target whose figure this run measured. */
-export function targetsTable(figures) {
+/** One row per target whose figure this run measured; nothing when it measured none. */
+export function targetsTable(figures, caveat) {
   const rows = []
   for (const [name, pick, limit, show] of TARGETS) {
     const value = pick(figures)
@@ -52,8 +52,10 @@ export function targetsTable(figures) {
     if (shown === show(limit) && value > limit) shown += ` (${value.toFixed(3)})`
     rows.push([name, shown, `≤ ${show(limit)}`, value <= limit ? 'met' : 'NOT met'])
   }
+  if (rows.length === 0) return ''
   const table = markdownTable(['target', 'measured', 'limit', ''], rows)
-  return `**Targets** (perf-anchors.md)\n\n${table}${heldFloorNote(figures)}`
+  const note = caveat ? `\n\n${caveat}` : ''
+  return `**Targets** (docs/performance.md)\n\n${table}${heldFloorNote(figures)}${note}`
 }
 
 /** The deep-queue targets read against the bare floor holding as many open calls. */
