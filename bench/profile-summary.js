@@ -52,7 +52,7 @@ function readProfile(file) {
   throw new Error(`${file}: not a readable .cpuprofile`)
 }
 
-/** Self time per node: the interval after each sample belongs to the node sampled (as in DevTools). */
+/** Self time per node: the interval after each sample goes to the node sampled, as in DevTools. */
 function selfTimes(profile) {
   const out = new Map()
   for (let i = 0; i < profile.samples.length; i++) {

@@ -41,9 +41,8 @@ async function main() {
   const targets = targetsTable(figures, caveat(options))
   process.stdout.write(`${title}\n\n${[...tables, targets].filter(Boolean).join('\n\n')}\n`)
   if (options.profileDir) {
-    progress(
-      `profiles in ${options.profileDir}: node bench/profile-summary.js ${options.profileDir}/*.cpuprofile`,
-    )
+    const dir = options.profileDir
+    progress(`profiles in ${dir}: node bench/profile-summary.js ${dir}/*.cpuprofile`)
   }
 
   function collect(result) {
@@ -67,13 +66,19 @@ function header({ modeName, mode, sections }, loadBefore) {
   return `### keypool bench, ${modeName}: ${machine}${runs}; ${load}`
 }
 
-/** Why this run's figures should not be read against the targets as they are, if they should not. */
+/** Why no target should be read from this run's figures, when none should. */
 function caveat({ modeName, profileDir }) {
   if (profileDir) {
-    return 'Profiled run: keypool and the floor ran with --cpu-prof, which costs each of them CPU; read no target from it.'
+    return (
+      'Profiled run: keypool and the floor ran with --cpu-prof, which costs each of them CPU; ' +
+      'read no target from it.'
+    )
   }
   if (modeName === 'quick') {
-    return "Quick run: one round of one second per load, for a developer's check; the scale ratios swing by 0.5 between such runs. Judge targets from a full run."
+    return (
+      "Quick run: one round of one second per load, for a developer's check; the scale " +
+      'ratios swing by 0.5 between such runs. Judge targets from a full run.'
+    )
   }
   return undefined
 }

@@ -1,8 +1,9 @@
 import { markdownTable } from './markdown.js'
 
 /**
- * The targets (docs/performance.md, after perf-anchors.md), checked against this run's figures. "Flat" allows
- * 10 %: two runs of the same thing differ by about that on a shared machine.
+ * The targets (docs/performance.md, after perf-anchors.md), checked against this run's
+ * figures. "Flat" allows 10 %: two runs of the same thing differ by about that on a shared
+ * machine.
  */
 const FLAT = 1.1
 
