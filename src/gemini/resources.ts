@@ -150,7 +150,10 @@ const SLASH = 0x2f
  */
 export function namesInBody(body: Buffer, max = 1000): string[] {
   const names = new Set<string>()
-  let at = body.indexOf(COLLECTION_END)
+  // Most bodies hold no slash at all. A search for the one byte is a memchr (0.1 µs for 8 KB
+  // of prose); the search for `s/` stops at every `s` (3.4 µs). It starts from the first slash.
+  const firstSlash = body.indexOf(SLASH)
+  let at = firstSlash === -1 ? -1 : body.indexOf(COLLECTION_END, Math.max(0, firstSlash - 1))
   while (at !== -1 && names.size < max) {
     const collection = collectionEndingAt(body, at + 1)
     const id = collection === undefined ? undefined : readId(body, at + COLLECTION_END.length)

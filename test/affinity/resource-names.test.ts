@@ -59,6 +59,19 @@ t.test(
   },
 )
 
+t.test('names are found wherever the first slash of the body stands', async (t) => {
+  const names = (text: string) => namesInBody(Buffer.from(text)).sort()
+  t.same(names('/{"cachedContent":"cachedContents/c1"}'), ['cachedContents/c1'], 'slash first')
+  t.same(names('{"a":"s/","b":"files/f1"}'), ['files/f1'], 'a bare s/ before a name')
+  t.same(names('{"x":"files/f2"}'), ['files/f2'], 'the first slash ends the collection')
+  t.same(names('{"text":"no names here, nor slashes"}'), [], 'no slash, no name')
+  t.same(
+    names('{"previousInteractionId":"v1_p"}'),
+    ['interactions/v1_p'],
+    'an interaction needs no slash',
+  )
+})
+
 t.test('only calls that can carry names have their bodies scanned', async (t) => {
   const post = (url: string) => bodyMayNameResources(classifyRoute(url), 'POST')
   t.ok(post('/v1beta/models/m:generateContent'))

@@ -6,6 +6,7 @@ import {
   estimateTextTokens,
   shapeOfVerb,
 } from '../../src/gemini/estimate.js'
+import { seededRandom } from '../../src/util/random.js'
 
 const base64OfBytes = (bytes: number) => Buffer.alloc(bytes).toString('base64')
 
@@ -27,6 +28,59 @@ t.test('CJK text costs about a token per character', async (t) => {
 t.test('other scripts cost a token per 3 characters', async (t) => {
   t.equal(estimateTextTokens('Привет'), 2)
 })
+
+t.test('the script of each character decides, wherever it stands in the text', async (t) => {
+  t.equal(estimateTextTokens('\u024f'.repeat(4)), 1, 'U+024F, the last Latin Extended-B, is Latin')
+  t.equal(estimateTextTokens('\u0250'.repeat(4)), 2, 'U+0250, IPA, is another script')
+  t.equal(estimateTextTokens('\u2000\u206f\u2014\u201c'), 1, 'general punctuation is Latin')
+  t.equal(estimateTextTokens('\u2070'.repeat(4)), 2, 'superscripts are another script')
+  t.equal(estimateTextTokens(`${'a'.repeat(4000)}漢`), 1001, 'a long Latin run, then Han')
+  t.equal(estimateTextTokens(`漢${'a'.repeat(4000)}`), 1001, 'Han, then a long Latin run')
+  t.equal(estimateTextTokens(`${'a'.repeat(7)}Пр${'b'.repeat(5)}`), 4, 'Latin and Cyrillic add')
+})
+
+t.test('any mix of scripts counts as one character at a time would', async (t) => {
+  // The rule as documented, one UTF-16 code unit at a time, against the function's shortcuts.
+  const byRule = (text: string) => {
+    let latin = 0
+    let cjk = 0
+    let other = 0
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      if (c < 0x250 || (c >= 0x2000 && c <= 0x206f)) latin++
+      else if (CJK_RANGES.some(([lo, hi]) => c >= lo && c <= hi)) cjk++
+      else if (c >= 0xd840 && c <= 0xd8bf) {
+        cjk++
+        i++
+      } else other++
+    }
+    return cjk + Math.ceil(latin / 4 + other / 3)
+  }
+  const alphabet = ['a', ' ', '\n', 'é', 'ɐ', '—', '⁰', 'Я', '漢', 'か', '한', '𠀀', '🌊', '\ud840']
+  const random = seededRandom(8)
+  for (let n = 0; n < 2_000; n++) {
+    const length = Math.floor(random() * 40)
+    let text = ''
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)]
+    if (estimateTextTokens(text) !== byRule(text)) {
+      t.fail(`${JSON.stringify(text)}: ${estimateTextTokens(text)}, by the rule ${byRule(text)}`)
+      return
+    }
+  }
+  t.pass('2,000 seeded texts agree')
+})
+
+const CJK_RANGES: readonly (readonly [number, number])[] = [
+  [0x1100, 0x11ff],
+  [0x3000, 0x30ff],
+  [0x3130, 0x318f],
+  [0x31f0, 0x31ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xac00, 0xd7af],
+  [0xf900, 0xfaff],
+  [0xff00, 0xffef],
+]
 
 t.test(
   'a generateContent body counts contents, systemInstruction and tools, not generationConfig',
