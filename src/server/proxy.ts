@@ -125,7 +125,15 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
   while (call.attempts < maxAttempts) {
     // When the keys died on the way (invalid, leaked), this throws keypool's 503 rather than
     // passing on Google's "API key not valid": the client's own token is fine.
-    const lease = await acquireLease(ctx, call)
+    const askedAt = ctx.clock.now()
+    let lease: Lease
+    try {
+      lease = await acquireLease(ctx, call)
+    } catch (error) {
+      // A call refused after it waited (its deadline, a shutdown) still reports its wait.
+      call.queueMs += ctx.clock.now() - askedAt
+      throw error
+    }
     call.attempts++
     call.queueMs += lease.waitedMs
     call.keyId = lease.key.id
@@ -222,6 +230,15 @@ function upstreamRequest(ctx: ProxyContext, call: Call, lease: Lease) {
 function bodyStream(call: Call) {
   const method = call.req.method
   return method === 'GET' || method === 'HEAD' ? null : call.req
+}
+
+/** keypool's own headers on its refusal of a call that reached the queue or upstream. */
+function refusalHeaders(call: Call): Record<string, string> | undefined {
+  if (call.attempts === 0 && call.queueMs === 0) return undefined
+  return {
+    'x-keypool-attempts': String(call.attempts),
+    'x-keypool-queue-ms': String(Math.round(call.queueMs)),
+  }
 }
 
 function ownHeaders(call: Call): Record<string, string> {
@@ -450,7 +467,7 @@ async function refuse(ctx: ProxyContext, call: Call, error: unknown): Promise<vo
     ctx.events.clientRefused({ requestId: call.requestId, address, code: refusal.code })
     await ctx.auth.delayRefusal(address)
   }
-  sendError(call.res, refusal, call.requestId)
+  sendError(call.res, refusal, call.requestId, refusalHeaders(call))
   report(ctx, call, refusal.httpStatus, refusal.code)
 }
 

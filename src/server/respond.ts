@@ -5,7 +5,12 @@ import { KeypoolError } from '../errors/keypool-error.js'
 const MAX_SDK_RETRY_SECONDS = 60
 
 /** Writes one of keypool's own errors in Google's shape, with Retry-After when it has one. */
-export function sendError(res: ServerResponse, error: KeypoolError, requestId: string): void {
+export function sendError(
+  res: ServerResponse,
+  error: KeypoolError,
+  requestId: string,
+  extra?: Record<string, string>,
+): void {
   if (res.headersSent) {
     res.destroy()
     return
@@ -15,6 +20,7 @@ export function sendError(res: ServerResponse, error: KeypoolError, requestId: s
     'content-type': 'application/json; charset=UTF-8',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
+    ...extra,
   }
   const retryAfter = error.retryAfterHeader
   if (retryAfter) headers['retry-after'] = retryAfter

@@ -135,7 +135,15 @@ t.test('a queued call whose deadline passes gets 504 DEADLINE_EXCEEDED', async (
   t.equal(late.status, 504)
   t.equal(late.json.error.status, 'DEADLINE_EXCEEDED')
   t.equal(stack.sim.calls.length, 2, 'the late call was never sent')
+  t.equal(late.headers.get('x-keypool-queue-ms'), '70000', 'the refusal says how long it waited')
+  t.equal(late.headers.get('x-keypool-attempts'), '0')
+  t.same(requestLine(stack, 'KP_ERR_QUEUE_TIMEOUT')?.queueMs, 70_000, 'and so does its log line')
 })
+
+/** The request line logged for the call keypool refused with `code`. */
+function requestLine(stack: Stack, code: string) {
+  return stack.logs.find((line) => line.msg === 'request' && line.code === code)
+}
 
 t.test(
   'a client that disconnects while queued leaves the queue at once and spends no quota',
@@ -216,11 +224,18 @@ t.test(
     )
     const queued = call(stack, TOKENS.free, 'queued')
     await waitFor(() => depth(stack) === 1, 'a call waiting')
+    clock.advance(5_000)
     const stopping = stack.keypool.shutdown(30_000)
     const refused = await queued
     t.equal(refused.status, 503)
     t.equal(refused.json.error.status, 'UNAVAILABLE')
     t.ok(Number(refused.headers.get('retry-after')) >= 1)
+    t.equal(
+      refused.headers.get('x-keypool-queue-ms'),
+      '5000',
+      'the refusal says how long it waited',
+    )
+    t.same(requestLine(stack, 'KP_ERR_SHUTTING_DOWN')?.queueMs, 5_000, 'and so does its log line')
     t.equal((await inFlight).status, 200, 'the in-flight call finished')
     await stopping
   },
