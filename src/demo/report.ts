@@ -16,7 +16,8 @@ export function formatReport(
     '',
     formatTable(result.rows),
     `  waits: demo time in keypool's queue (${describeScale(scenario.settings.scale)}), over the`,
-    `         calls it queued: served, or answered 504 when their wait ran out`,
+    `         calls served (0 for those that never waited) and those answered 504 when their`,
+    `         wait ran out`,
     `  refused: keypool answered itself (429 at once, or 504 when a queued call's wait ran out)`,
     `  upstream 429s: met by keypool, per row; the simulator counted ${result.upstreamOverLimit} ` +
       `of ${result.upstreamCalls} calls over its limits`,

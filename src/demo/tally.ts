@@ -27,7 +27,7 @@ export interface CallTally {
   failed: number
   /** The first few failures' messages, for the report. */
   readonly failures: string[]
-  /** Queue wait of each call keypool took into its queue, in demo ms (see `queueWait`). */
+  /** Queue wait of each call served or timed out in the queue, in demo ms (see `queueWait`). */
   readonly waitsMs: number[]
   /** Upstream 429 answers that keypool met for these calls (it retries them elsewhere). */
   upstreamRateLimited: number
@@ -126,14 +126,14 @@ export class DemoTally {
 }
 
 /**
- * How long a call waited in keypool's queue: for a served call its `queueMs`; for one answered
- * 504 because its wait ran out, the whole time it was held (`queueMs` counts granted waits
- * only). Calls refused at once have no wait: counting them as 0 would flatter the tier, and
- * leaving out the timed-out ones would keep only the lucky survivors.
+ * How long a call waited in keypool's queue (its `queueMs`), for calls served, 0 when they never
+ * waited, and calls answered 504 because their wait ran out. Calls refused at once have no
+ * wait: counting them as 0 would flatter the tier, and leaving out the timed-out ones would
+ * keep only the lucky survivors.
  */
 function queueWait(event: RequestFinished): number | undefined {
-  if (event.code === 'KP_ERR_QUEUE_TIMEOUT') return event.durationMs
-  return event.status === 200 ? event.queueMs : undefined
+  if (event.code === 'KP_ERR_QUEUE_TIMEOUT' || event.status === 200) return event.queueMs
+  return undefined
 }
 
 export function sum(counts: ReadonlyMap<string, number>): number {
