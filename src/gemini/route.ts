@@ -34,7 +34,7 @@ type PathRoute = Omit<Route, 'query'>
  * Paths seen lately and their routes. Model calls use a handful of paths; resource paths
  * vary, so the map is emptied when it fills rather than growing with them.
  */
-const routesByPath = new Map<string, PathRoute>()
+const routesByPath = new Map<string, Route>()
 const MAX_CACHED_PATHS = 1024
 
 const VERSIONS = new Set(['v1beta', 'v1', 'v1alpha'])
@@ -59,10 +59,11 @@ export function classifyRoute(rawUrl: string): Route {
   let route = routesByPath.get(rawPath)
   if (route === undefined) {
     if (routesByPath.size >= MAX_CACHED_PATHS) routesByPath.clear()
-    route = classifyPath(rawPath.replace(/^\/{2,}/, '/'))
+    route = withQuery(classifyPath(rawPath.replace(/^\/{2,}/, '/')), '')
     routesByPath.set(rawPath, route)
   }
-  return withQuery(route, query)
+  // Calls without a query share their path's route: nothing is copied for them.
+  return query === '' ? route : withQuery(route, query)
 }
 
 /** Field by field: an object spread here took 1.5 µs a call in Node 20 (the undefined fields). */
