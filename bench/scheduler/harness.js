@@ -4,6 +4,7 @@ import { BudgetScheduler } from '../../dist/pool/budget-scheduler.js'
 import { RuntimeKey } from '../../dist/pool/key.js'
 import { Pool } from '../../dist/pool/pool.js'
 import { MemoryBudgetStore } from '../../dist/state/memory-budget-store.js'
+import { Cancellation } from '../../dist/util/cancellation.js'
 import { BenchClock } from './bench-clock.js'
 
 const MODEL = 'gemini-2.5-flash'
@@ -47,7 +48,7 @@ export function schedulerHarness({ keyCount, rpmPerProject }) {
   return {
     scheduler,
     clock,
-    /** A call as the proxy hands it over: its own abort signal and set of tried keys. */
+    /** A call as the proxy hands it over: its own cancellation, no key tried yet. */
     plan: () => ({
       requestId: `r${nextId++}`,
       pool,
@@ -57,7 +58,7 @@ export function schedulerHarness({ keyCount, rpmPerProject }) {
       client: CLIENT,
       priority: 0,
       deadline: Infinity,
-      signal: new AbortController().signal,
+      cancellation: new Cancellation(),
       tried: new Set(),
     }),
     settle: (lease) => scheduler.settle(lease, ANSWERED),

@@ -2,6 +2,7 @@ import type { Operation } from '../config/schema.js'
 import type { UpstreamVerdict } from '../gemini/upstream-error.js'
 import type { Usage } from '../gemini/usage.js'
 import type { Client } from '../server/client-auth.js'
+import type { Cancellation } from '../util/cancellation.js'
 import type { WaitingPosition } from './budget-scheduler.js'
 import type { RuntimeKey } from './key.js'
 import type { Pool } from './pool.js'
@@ -25,10 +26,10 @@ export interface CallPlan {
   readonly priority: number
   /** Clock time after which the call may no longer wait. */
   readonly deadline: number
-  /** Aborted when the client goes away. */
-  readonly signal: AbortSignal
+  /** Set when the client goes away; the queue watches it while the call waits. */
+  readonly cancellation: Cancellation
   /** Keys this call already tried; a retry goes elsewhere when it can. */
-  readonly tried: Set<string>
+  readonly tried: ReadonlySet<string>
   /**
    * The project that holds the resources the call names (files, caches, …): only its keys can
    * serve it, retries included. Undefined: any project.

@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Operation } from '../config/schema.js'
 import type { Route } from '../gemini/route.js'
-import { AbortSource } from '../upstream/abort-source.js'
 import type { ResourcePin } from '../pool/affinity-store.js'
 import type { CallPlan, Cost } from '../pool/scheduler.js'
 import type { Pool } from '../pool/pool.js'
+import { Cancellation } from '../util/cancellation.js'
 import type { Client } from './client-auth.js'
 import type { QuotaTicket } from './client-quota.js'
+
+/** A call has tried no key until its first attempt: no set of its own while it waits. */
+const NONE_TRIED: ReadonlySet<string> = new Set()
 
 /**
  * One client call on its way through keypool: what it is, who sent it, where it may go, and
@@ -18,10 +21,10 @@ export class Call implements CallPlan {
   readonly res: ServerResponse
   readonly route: Route
   readonly arrivedAt: number
-  readonly abort = new AbortController()
-  /** What undici watches to stop the upstream request; `cancel` fires it with `abort`. */
-  readonly upstreamAbort = new AbortSource()
-  readonly tried = new Set<string>()
+  /** Set when the client goes away: the queue drops the call, its upstream request stops. */
+  readonly cancellation = new Cancellation()
+  /** Keys this call was sent to; a shared empty set until the first. */
+  tried: ReadonlySet<string> = NONE_TRIED
   client!: Client
   /** The tier's priority, or the lower one the call asked for. */
   priority = 0
@@ -59,14 +62,15 @@ export class Call implements CallPlan {
     return this.route.operation
   }
 
-  get signal(): AbortSignal {
-    return this.abort.signal
+  /** The client went away. */
+  cancel(): void {
+    this.cancellation.cancel(new DOMException('This operation was aborted', 'AbortError'))
   }
 
-  /** The client went away: the queue drops the call and its upstream request stops. */
-  cancel(): void {
-    this.abort.abort()
-    this.upstreamAbort.abort(this.abort.signal.reason)
+  /** Notes a key the call was sent to, so that a retry goes elsewhere when it can. */
+  markTried(keyId: string): void {
+    if (this.tried === NONE_TRIED) this.tried = new Set([keyId])
+    else (this.tried as Set<string>).add(keyId)
   }
 
   /** Whether a call whose body reached the upstream may be sent again (it spends no money). */

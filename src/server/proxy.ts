@@ -137,7 +137,7 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
     call.attempts++
     call.queueMs += lease.waitedMs
     call.keyId = lease.key.id
-    call.tried.add(lease.key.id)
+    call.markTried(lease.key.id)
 
     const result = await sendOnce(ctx, call, lease)
     // An answer that reached the client ends the call, whole or broken.
@@ -223,7 +223,7 @@ function upstreamRequest(ctx: ProxyContext, call: Call, lease: Lease) {
     body: call.body ?? (holdsBody(call) ? null : bodyStream(call)),
     headersTimeoutMs: Math.ceil(toRealMs(ctx.clock, remaining)),
     bodyTimeoutMs: Math.ceil(toRealMs(ctx.clock, ctx.config.server.streamIdleTimeout)),
-    signal: call.upstreamAbort,
+    cancellation: call.cancellation,
   }
 }
 
@@ -281,7 +281,7 @@ function breakAnswer(
 ): void {
   ctx.scheduler.settle(lease, { kind: 'failed' })
   const idle = errorCode(error) === 'UND_ERR_BODY_TIMEOUT'
-  if (!call.signal.aborted) {
+  if (!call.cancellation.isCancelled) {
     ctx.events.streamBroken({
       ...streamIds(call, lease),
       reason: idle ? 'idle-timeout' : 'socket',
@@ -315,7 +315,7 @@ async function afterAttempt(
       return afterHeld(ctx, call, lease, result)
     case 'not-sent':
       ctx.scheduler.settle(lease, { kind: 'failed' })
-      if (call.signal.aborted) return 'done'
+      if (call.cancellation.isCancelled) return 'done'
       return retryOrFail(ctx, call, lease, 'unreachable', unreachable(result.error))
     case 'lost':
       ctx.scheduler.settle(lease, { kind: 'failed' })
@@ -366,7 +366,7 @@ function retryReason(verdict: UpstreamVerdict): RetryReason {
 }
 
 async function afterLost(ctx: ProxyContext, call: Call, lease: Lease, error: Error): Promise<Next> {
-  if (call.signal.aborted) return 'done'
+  if (call.cancellation.isCancelled) return 'done'
   if (errorCode(error) === 'UND_ERR_HEADERS_TIMEOUT') {
     const timeout = formatDuration(call.headersDeadline - call.arrivedAt)
     throw new KeypoolError('KP_ERR_UPSTREAM_TIMEOUT', { timeout })
@@ -457,7 +457,7 @@ function passHeldAnswer(
 async function refuse(ctx: ProxyContext, call: Call, error: unknown): Promise<void> {
   // A call never sent upstream is not counted against its client's quota.
   if (call.ticket && call.attempts === 0) ctx.quotas.release(call.ticket, ctx.clock.now())
-  if (call.signal.aborted) return report(ctx, call, CLIENT_GONE, undefined)
+  if (call.cancellation.isCancelled) return report(ctx, call, CLIENT_GONE, undefined)
   const refusal = asKeypoolError(error)
   if (refusal.code === 'KP_ERR_INTERNAL') {
     ctx.events.internalError({ requestId: call.requestId, error: error as Error })

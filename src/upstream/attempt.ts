@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
-import type { AbortSource } from './abort-source.js'
+import type { Cancellation, CancelWatcher } from '../util/cancellation.js'
 import type { AnswerHeaders } from './relay.js'
 
 /**
@@ -18,7 +18,7 @@ export interface AttemptRequest {
   body: Buffer | Readable | null
   headersTimeoutMs: number
   bodyTimeoutMs: number
-  signal: AbortSource
+  cancellation: Cancellation
 }
 
 /** Where an answer goes once keypool lets it through to the client. */
@@ -61,7 +61,7 @@ export function attemptUpstream(
   sink: AnswerSink,
 ): Promise<AttemptResult> {
   return new Promise((resolve) => {
-    const handler = new AttemptHandler(request.signal, sink, resolve)
+    const handler = new AttemptHandler(request.cancellation, sink, resolve)
     dispatcher.dispatch(
       {
         origin: request.origin,
@@ -82,26 +82,35 @@ export function attemptUpstream(
  * either `onResponseEnd` or `onResponseError` once per dispatch, errors thrown inside the
  * dispatch included.
  */
-class AttemptHandler implements Dispatcher.DispatchHandler {
+class AttemptHandler implements Dispatcher.DispatchHandler, CancelWatcher {
   #status = 0
   #opened = false
   #held: { headers: AnswerHeaders; chunks: Buffer[] } | undefined
   #controller: Dispatcher.DispatchController | undefined
-  readonly #signal: AbortSource
+  readonly #cancellation: Cancellation
   readonly #sink: AnswerSink
   readonly #resolve: (result: AttemptResult) => void
 
-  constructor(signal: AbortSource, sink: AnswerSink, resolve: (result: AttemptResult) => void) {
-    this.#signal = signal
+  constructor(
+    cancellation: Cancellation,
+    sink: AnswerSink,
+    resolve: (result: AttemptResult) => void,
+  ) {
+    this.#cancellation = cancellation
     this.#sink = sink
     this.#resolve = resolve
-    signal.watch((reason) => this.#controller?.abort(reason as Error))
+    cancellation.watch(this)
+  }
+
+  onCancel(reason: Error): void {
+    this.#controller?.abort(reason)
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller
     // The client may have gone while the request waited for a free connection.
-    if (this.#signal.aborted) controller.abort(this.#signal.reason as Error)
+    const reason = this.#cancellation.reason
+    if (reason) controller.abort(reason)
   }
 
   onResponseStart(
@@ -130,7 +139,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.#signal.unwatch()
+    this.#cancellation.unwatch(this)
     const held = this.#held
     if (held) {
       const body = Buffer.concat(held.chunks)
@@ -142,7 +151,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.#signal.unwatch()
+    this.#cancellation.unwatch(this)
     this.#resolve(this.#failure(error))
   }
 

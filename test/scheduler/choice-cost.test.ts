@@ -6,6 +6,7 @@ import { RuntimeKey } from '../../src/pool/key.js'
 import { Pool } from '../../src/pool/pool.js'
 import type { CallPlan } from '../../src/pool/scheduler.js'
 import type { Client } from '../../src/server/client-auth.js'
+import { Cancellation } from '../../src/util/cancellation.js'
 import { ManualClock } from '../../src/util/clock.js'
 import { CountingStore } from '../helpers/counting-store.js'
 
@@ -43,7 +44,7 @@ function setup(keyCount: number) {
     client,
     priority: 0,
     deadline: clock.now() + 60_000,
-    signal: new AbortController().signal,
+    cancellation: new Cancellation(),
     tried: new Set(),
   })
   return { scheduler, store, plan }

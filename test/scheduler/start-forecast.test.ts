@@ -13,6 +13,7 @@ import { ProjectGroup } from '../../src/pool/project-group.js'
 import type { CallPlan, Lease } from '../../src/pool/scheduler.js'
 import type { Client } from '../../src/server/client-auth.js'
 import { MemoryBudgetStore } from '../../src/state/memory-budget-store.js'
+import { Cancellation } from '../../src/util/cancellation.js'
 import { ManualClock } from '../../src/util/clock.js'
 import { seededRandom } from '../../src/util/random.js'
 import { CountingStore } from '../helpers/counting-store.js'
@@ -191,7 +192,7 @@ t.test('calls joining a deep queue between answers read a few budgets, not all',
     client,
     priority: 0,
     deadline: Infinity,
-    signal: new AbortController().signal,
+    cancellation: new Cancellation(),
     tried: new Set<string>(),
   })
   const held: Lease[] = []
