@@ -123,6 +123,9 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
   let held: Extract<AttemptResult, { kind: 'held' }> | undefined
 
   while (call.attempts < maxAttempts) {
+    // A client gone during a backoff must not take another budget unit for an answer no one
+    // will read; its call ends here and its request line says 499.
+    stopIfGone(call)
     // When the keys died on the way (invalid, leaked), this throws keypool's 503 rather than
     // passing on Google's "API key not valid": the client's own token is fine.
     const askedAt = ctx.clock.now()
@@ -304,6 +307,12 @@ function streamIds(call: Call, lease: Lease) {
 
 type Next = 'done' | 'retry'
 
+/** Ends a call whose client hung up; `refuse` then logs it as 499 and answers no one. */
+function stopIfGone(call: Call): void {
+  const reason = call.cancellation.reason
+  if (reason) throw reason
+}
+
 async function afterAttempt(
   ctx: ProxyContext,
   call: Call,
@@ -315,7 +324,7 @@ async function afterAttempt(
       return afterHeld(ctx, call, lease, result)
     case 'not-sent':
       ctx.scheduler.settle(lease, { kind: 'failed' })
-      if (call.cancellation.isCancelled) return 'done'
+      stopIfGone(call)
       return retryOrFail(ctx, call, lease, 'unreachable', unreachable(result.error))
     case 'lost':
       ctx.scheduler.settle(lease, { kind: 'failed' })
@@ -366,7 +375,7 @@ function retryReason(verdict: UpstreamVerdict): RetryReason {
 }
 
 async function afterLost(ctx: ProxyContext, call: Call, lease: Lease, error: Error): Promise<Next> {
-  if (call.cancellation.isCancelled) return 'done'
+  stopIfGone(call)
   if (errorCode(error) === 'UND_ERR_HEADERS_TIMEOUT') {
     const timeout = formatDuration(call.headersDeadline - call.arrivedAt)
     throw new KeypoolError('KP_ERR_UPSTREAM_TIMEOUT', { timeout })
