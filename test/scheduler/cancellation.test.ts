@@ -12,14 +12,18 @@ import { Cancellation, type CancelWatcher } from '../../src/util/cancellation.js
 import { ManualClock } from '../../src/util/clock.js'
 
 const MODEL = 'gemini-2.5-flash'
-const GONE = new Error('client went away')
+const GONE = new Error('the socket closed')
 
-/** One key allowed one request a minute: the second call of a minute must wait. */
+/**
+ * One key allowed one request a minute: the second call of a minute must wait, and two calls
+ * at most may wait at a time.
+ */
 function oneCallAMinute() {
   const config = configSchema.parse({
     keys: [{ id: 'k1', key: 'secret-1', project: 'p1' }],
     limits: [{ models: MODEL, rpm: 1, tpm: 1_000_000, rpd: 1000 }],
     pools: { main: { keys: ['k1'] } },
+    queue: { maxSize: 2, maxWait: '10m' },
   })
   const pool = new Pool('main', config.pools.main!, [new RuntimeKey(config.keys[0]!)])
   const clock = new ManualClock()
@@ -54,12 +58,13 @@ function oneCallAMinute() {
   return { scheduler, clock, plan, depth }
 }
 
+/** How an acquire ended: 'served', or the refusal's code and message. */
 async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
     await promise
     return 'served'
   } catch (error) {
-    return error instanceof KeypoolError ? error.message : String(error)
+    return error instanceof KeypoolError ? `${error.code}: ${error.message}` : String(error)
   }
 }
 
@@ -71,8 +76,8 @@ t.test('a waiting call whose client goes away leaves the queue and takes no unit
   t.equal(depth(), 1, 'the second call of the minute waits')
 
   cancellation.cancel(GONE)
-  t.match(await refusal(waiting), /client went away/)
-  t.equal(depth(), 0, 'and the queue is empty at once')
+  t.equal(depth(), 0, 'the queue is empty at once')
+  t.match(await refusal(waiting), /^KP_ERR_INTERNAL: .*client went away/)
 
   clock.advance(60_000)
   const after = scheduler.acquire(plan())
@@ -86,11 +91,12 @@ t.test('a call whose client left before it could queue is never queued', async (
   const cancellation = new Cancellation()
   cancellation.cancel(GONE)
 
-  t.match(await refusal(scheduler.acquire(plan(cancellation))), /client went away/)
-  t.equal(depth(), 0)
+  const refused = scheduler.acquire(plan(cancellation))
+  t.equal(depth(), 0, 'it left before anything could see it wait')
+  t.match(await refusal(refused), /^KP_ERR_INTERNAL: .*client went away/)
 })
 
-t.test('cancelling a call after it was served leaves the queue alone', async (t) => {
+t.test('cancelling a call after it was served counts no one out of the queue', async (t) => {
   const { scheduler, clock, plan, depth } = oneCallAMinute()
   await scheduler.acquire(plan())
   const cancellation = new Cancellation()
@@ -99,11 +105,17 @@ t.test('cancelling a call after it was served leaves the queue alone', async (t)
   clock.advance(60_000)
   await waiting
 
-  // Cancelling the served call must not take the call behind it out of the queue.
+  // The served call left the queue once; its client going away now must not count it out a
+  // second time, which would hide the call behind it from the depth and the size limit. (Two
+  // guards stop it: serving unwatches the call, and the queue refuses to remove it twice.)
   cancellation.cancel(GONE)
   t.equal(depth(), 1, 'the call behind still waits')
+  const another = scheduler.acquire(plan())
+  t.match(await refusal(scheduler.acquire(plan())), /^KP_ERR_QUEUE_FULL/, 'two wait: it is full')
   clock.advance(60_000)
   t.equal((await behind).key.id, 'k1')
+  clock.advance(60_000)
+  t.equal((await another).key.id, 'k1')
 })
 
 t.test('a cancellation tells its current watcher once', async (t) => {
@@ -121,9 +133,9 @@ t.test('a cancellation tells its current watcher once', async (t) => {
 
   cancellation.cancel(GONE)
   cancellation.cancel(new Error('again'))
-  t.same(told, ['attempt: client went away'], 'a stale unwatch leaves the newer watcher')
+  t.same(told, ['attempt: the socket closed'], 'a stale unwatch leaves the newer watcher')
   t.equal(cancellation.reason, GONE, 'the first reason stays')
 
   cancellation.watch(watcher('late'))
-  t.same(told.at(-1), 'late: client went away', 'a watcher after the fact is told at once')
+  t.same(told.at(-1), 'late: the socket closed', 'a watcher after the fact is told at once')
 })
