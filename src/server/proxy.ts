@@ -133,8 +133,9 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
     try {
       lease = await acquireLease(ctx, call)
     } catch (error) {
-      // A call refused after it waited (its deadline, a shutdown) still reports its wait.
-      call.queueMs += ctx.clock.now() - askedAt
+      // A call refused after it waited (its deadline, a shutdown, its client gone) still
+      // reports its wait; one refused at once (queue full, wait too long) waited for nothing.
+      if (endsAWait(call, error)) call.queueMs += ctx.clock.now() - askedAt
       throw error
     }
     call.attempts++
@@ -151,6 +152,12 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
   }
   if (held) return passHeldAnswer(ctx, call, held)
   throw new KeypoolError('KP_ERR_UPSTREAM_UNREACHABLE', { detail: 'every attempt failed' })
+}
+
+function endsAWait(call: Call, error: unknown): boolean {
+  if (call.cancellation.isCancelled) return true
+  const code = error instanceof KeypoolError ? error.code : undefined
+  return code === 'KP_ERR_QUEUE_TIMEOUT' || code === 'KP_ERR_SHUTTING_DOWN'
 }
 
 async function sendOnce(ctx: ProxyContext, call: Call, lease: Lease): Promise<AttemptResult> {

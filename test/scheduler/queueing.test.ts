@@ -140,6 +140,27 @@ t.test('a queued call whose deadline passes gets 504 DEADLINE_EXCEEDED', async (
   t.same(requestLine(stack, 'KP_ERR_QUEUE_TIMEOUT')?.queueMs, 70_000, 'and so does its log line')
 })
 
+/** A clock that moves a millisecond each time it is read, as a busy machine's would. */
+class CreepingClock extends ManualClock {
+  #reads = 0
+
+  override now(): number {
+    return super.now() + this.#reads++
+  }
+}
+
+t.test('a call refused at once says nothing of a wait it never had', async (t) => {
+  const clock = new CreepingClock()
+  const stack = await queueStack(t, clock)
+  await call(stack, TOKENS.free, 'spends the minute')
+  const refused = await call(stack, TOKENS.free, 'in a hurry', { 'x-keypool-max-wait': '1s' })
+  t.equal(refused.status, 429)
+  t.match(refused.json.error.message, /wait/i, 'refused for the wait it would need')
+  t.equal(refused.headers.get('x-keypool-queue-ms'), null, 'no wait is reported')
+  t.equal(refused.headers.get('x-keypool-attempts'), null)
+  t.equal(requestLine(stack, 'KP_ERR_WAIT_TOO_LONG')?.queueMs, 0, 'and its log line says 0')
+})
+
 /** The request line logged for the call keypool refused with `code`. */
 function requestLine(stack: Stack, code: string) {
   return stack.logs.find((line) => line.msg === 'request' && line.code === code)
