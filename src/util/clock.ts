@@ -15,7 +15,10 @@ export interface Clock {
   readonly realMsPerMs: number
 }
 
-/** A Node timer that keeps no process alive. One object, no closure: 10,000 calls may wait. */
+/**
+ * A Node timer that keeps no process alive. A class, not an object literal with a `cancel`
+ * arrow: each of up to 10,000 waiting calls holds one, and the class shares its method.
+ */
 class UnrefTimer implements Timer {
   readonly #handle: NodeJS.Timeout
 
