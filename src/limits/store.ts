@@ -71,8 +71,11 @@ export interface BudgetStore {
   /** When `cost` would be admitted if nothing else were taken (`now` if at once). */
   nextFitAt(project: string, limits: BudgetLimits, cost: Cost, now: number): number
 
-  /** The least fraction left of rpm, tpm and rpd, in [0, 1]; 0 while cooling or exhausted. */
-  headroom(project: string, limits: BudgetLimits, now: number): number
+  /**
+   * The least fraction left of rpm, tpm and rpd, in [0, 1], when `cost` would be admitted at
+   * `now`; -1 when it would not (cooling, exhausted, or a limit too full).
+   */
+  headroomIfFits(project: string, limits: BudgetLimits, cost: Cost, now: number): number
 
   /** Every budget this store holds, for `/keypool/status` and the budget metrics. */
   snapshot(now: number): BudgetSnapshot[]

@@ -422,13 +422,14 @@ export class BudgetScheduler implements Scheduler {
         lane.makeDormant(slot)
         continue
       }
-      const fitAt = this.#store.nextFitAt(slot.group.project, slot.limits, plan.cost, now)
-      if (fitAt > now) {
-        lane.sleep(slot, fitAt)
+      const { project } = slot.group
+      const room = this.#store.headroomIfFits(project, slot.limits, plan.cost, now)
+      if (room < 0) {
+        lane.sleep(slot, this.#store.nextFitAt(project, slot.limits, plan.cost, now))
         continue
       }
       compared++
-      const score = this.#score(slot, plan, now, strategy)
+      const score = this.#score(slot, plan, room, strategy)
       if (score > bestScore) {
         best = slot
         bestScore = score
@@ -439,11 +440,9 @@ export class BudgetScheduler implements Scheduler {
   }
 
   /** Higher is better; a project whose keys this call already tried ranks below all others. */
-  #score(slot: Slot, plan: CallPlan, now: number, strategy: Strategy): number {
+  #score(slot: Slot, plan: CallPlan, headroom: number, strategy: Strategy): number {
     const penalty = slot.group.isSpentFor(plan.tried) ? -2 : 0
-    if (strategy === 'most-headroom') {
-      return penalty + this.#store.headroom(slot.group.project, slot.limits, now)
-    }
+    if (strategy === 'most-headroom') return penalty + headroom
     if (strategy === 'weighted') {
       // Weighted random choice by sampling keys u^(1/w): the largest wins.
       return penalty + this.#random() ** (1 / Math.max(1e-9, slot.group.activeWeight))

@@ -79,8 +79,8 @@ export class MemoryBudgetStore implements BudgetStore {
     return this.budget(project, limits).nextFitAt(cost, now)
   }
 
-  headroom(project: string, limits: BudgetLimits, now: number): number {
-    return this.budget(project, limits).headroom(now)
+  headroomIfFits(project: string, limits: BudgetLimits, cost: Cost, now: number): number {
+    return this.budget(project, limits).headroomIfFits(cost, now)
   }
 
   snapshot(now: number): BudgetSnapshot[] {

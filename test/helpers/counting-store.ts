@@ -9,8 +9,8 @@ export class CountingStore extends MemoryBudgetStore {
     return super.nextFitAt(...args)
   }
 
-  override headroom(...args: Parameters<MemoryBudgetStore['headroom']>): number {
+  override headroomIfFits(...args: Parameters<MemoryBudgetStore['headroomIfFits']>): number {
     this.reads++
-    return super.headroom(...args)
+    return super.headroomIfFits(...args)
   }
 }

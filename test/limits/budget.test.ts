@@ -205,7 +205,7 @@ t.test(
       retryAt: midnight,
       reason: 'exhausted',
     })
-    t.equal(budget.headroom(clock.now()), 0)
+    t.equal(budget.headroomIfFits(call(), clock.now()), -1, 'nothing fits while exhausted')
     clock.set(midnight - 1)
     t.notOk(budget.tryAcquire(call(), clock.now()).ok)
     clock.set(midnight)
@@ -248,13 +248,41 @@ t.test('new limits keep the units taken', async (t) => {
 
 t.test('headroom is the least fraction left of the three limits', async (t) => {
   const { clock, budget } = setup({ rpm: 10, tpm: 1_000, rpd: 100 })
-  t.equal(budget.headroom(clock.now()), 1)
+  t.equal(budget.headroomIfFits(call(1), clock.now()), 1)
   budget.tryAcquire(call(500, 1), clock.now())
-  t.equal(budget.headroom(clock.now()), 0.5, 'tpm is half spent, rpm only a tenth')
+  t.equal(budget.headroomIfFits(call(1), clock.now()), 0.5, 'tpm is half spent, rpm a tenth')
+  t.equal(budget.headroomIfFits(call(501), clock.now()), -1, 'a cost that does not fit: -1')
   const unlimited = new Budget('p', 'm', { rpm: 10, tpm: 1_000, rpd: Infinity })
   unlimited.tryAcquire(call(100), clock.now())
-  t.equal(unlimited.headroom(clock.now()), 0.9)
-  t.equal(new Budget('p', 'm', { rpm: 0, tpm: 1, rpd: 1 }).headroom(clock.now()), 0)
+  t.equal(unlimited.headroomIfFits(call(1), clock.now()), 0.9)
+  const tiny = new Budget('p', 'm', { rpm: 1, tpm: 10, rpd: 1 })
+  t.equal(tiny.headroomIfFits(call(10), clock.now()), 1, 'a cost the size of the limit fits')
+  tiny.tryAcquire(call(10), clock.now())
+  t.equal(tiny.headroomIfFits(call(0), clock.now()), -1, 'a full budget admits nothing')
+})
+
+t.test('headroomIfFits admits exactly what nextFitAt admits now', async (t) => {
+  const { clock, budget } = setup({ rpm: 4, tpm: 100, rpd: 300 })
+  let disagreements = 0
+  let fits = 0
+  let waits = 0
+  let seed = 7
+  const random = (n: number) => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0
+    return (seed >>> 16) % n
+  }
+  for (let step = 0; step < 400; step++) {
+    clock.advance(random(4) * 5_000)
+    if (random(10) === 0) budget.coolUntil(clock.now() + random(3) * 10_000, clock.now())
+    const cost = call(random(60), 1 + random(2))
+    const fitsNow = budget.nextFitAt(cost, clock.now()) === clock.now()
+    if (fitsNow !== budget.headroomIfFits(cost, clock.now()) >= 0) disagreements++
+    if (fitsNow) fits++
+    else waits++
+    budget.tryAcquire(cost, clock.now())
+  }
+  t.equal(disagreements, 0, `the two agree on ${fits} costs that fit and ${waits} that wait`)
+  t.ok(fits > 50 && waits > 50, 'both kinds were seen')
 })
 
 t.test('a snapshot has the shape of the status page', async (t) => {

@@ -74,7 +74,7 @@ t.test('penalties reach the budget and show in its snapshot', async (t) => {
     'gemini-2.5-pro': '2026-01-16T08:00:00.000Z',
     other: '2026-01-15T12:01:00.000Z',
   })
-  t.equal(store.headroom('alpha', flash, clock.now()), 0)
+  t.equal(store.headroomIfFits('alpha', flash, call, clock.now()), -1, 'cooling: nothing fits')
   t.equal(store.nextFitAt('alpha', flash, call, clock.now()), clock.now() + 37_500)
   store.recordSuccess('alpha', other, clock.now())
 })
