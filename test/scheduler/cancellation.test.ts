@@ -1,17 +1,8 @@
 import t from 'tap'
-import { configSchema } from '../../src/config/schema.js'
 import { KeypoolError } from '../../src/errors/keypool-error.js'
-import { noEvents } from '../../src/observe/events.js'
-import { BudgetScheduler } from '../../src/pool/budget-scheduler.js'
-import { RuntimeKey } from '../../src/pool/key.js'
-import { Pool } from '../../src/pool/pool.js'
-import type { CallPlan } from '../../src/pool/scheduler.js'
-import type { Client } from '../../src/server/client-auth.js'
-import { MemoryBudgetStore } from '../../src/state/memory-budget-store.js'
 import { Cancellation, type CancelWatcher } from '../../src/util/cancellation.js'
-import { ManualClock } from '../../src/util/clock.js'
+import { MODEL, schedulerFixture } from '../helpers/scheduler-fixture.js'
 
-const MODEL = 'gemini-2.5-flash'
 const GONE = new Error('the socket closed')
 
 /**
@@ -19,41 +10,17 @@ const GONE = new Error('the socket closed')
  * at most may wait at a time.
  */
 function oneCallAMinute() {
-  const config = configSchema.parse({
+  const {
+    scheduler,
+    clock,
+    plan: planned,
+  } = schedulerFixture({
     keys: [{ id: 'k1', key: 'secret-1', project: 'p1' }],
     limits: [{ models: MODEL, rpm: 1, tpm: 1_000_000, rpd: 1000 }],
     pools: { main: { keys: ['k1'] } },
     queue: { maxSize: 2, maxWait: '10m' },
   })
-  const pool = new Pool('main', config.pools.main!, [new RuntimeKey(config.keys[0]!)])
-  const clock = new ManualClock()
-  const scheduler = new BudgetScheduler({
-    config,
-    clock,
-    store: new MemoryBudgetStore(),
-    events: noEvents,
-    pools: [pool],
-  })
-  const client: Client = {
-    id: 'c',
-    tier: 'free',
-    priority: 0,
-    tierConfig: { priority: 0 },
-    digest: undefined,
-  }
-  let next = 0
-  const plan = (cancellation = new Cancellation()): CallPlan => ({
-    requestId: `r${next++}`,
-    pool,
-    model: MODEL,
-    operation: 'generate',
-    cost: { requests: 1, tokens: 10 },
-    client,
-    priority: 0,
-    deadline: clock.now() + 10 * 60_000,
-    cancellation,
-    tried: new Set(),
-  })
+  const plan = (cancellation = new Cancellation()) => planned({ cancellation })
   const depth = () => scheduler.queueDepths()[0]!.depth
   return { scheduler, clock, plan, depth }
 }

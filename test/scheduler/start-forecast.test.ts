@@ -1,22 +1,14 @@
 import t from 'tap'
-import { configSchema } from '../../src/config/schema.js'
 import type { Cost } from '../../src/limits/budget.js'
 import type { ResolvedLimits } from '../../src/limits/resolve.js'
 import type { BudgetStore } from '../../src/limits/store.js'
-import { noEvents } from '../../src/observe/events.js'
-import { BudgetScheduler } from '../../src/pool/budget-scheduler.js'
-import { RuntimeKey } from '../../src/pool/key.js'
 import { Slot } from '../../src/pool/lane.js'
-import { Pool } from '../../src/pool/pool.js'
 import { predictStart, StartForecast } from '../../src/pool/predict.js'
 import { ProjectGroup } from '../../src/pool/project-group.js'
-import type { CallPlan, Lease } from '../../src/pool/scheduler.js'
-import type { Client } from '../../src/server/client-auth.js'
+import type { Lease } from '../../src/pool/scheduler.js'
 import { MemoryBudgetStore } from '../../src/state/memory-budget-store.js'
-import { Cancellation } from '../../src/util/cancellation.js'
-import { ManualClock } from '../../src/util/clock.js'
 import { seededRandom } from '../../src/util/random.js'
-import { CountingStore } from '../helpers/counting-store.js'
+import { keysInOwnProjects, MODEL, schedulerFixture } from '../helpers/scheduler-fixture.js'
 
 const START = Date.UTC(2026, 11, 4, 12)
 
@@ -161,42 +153,23 @@ t.test('where tokens per minute bind, the exact count decides', (t) => {
   t.end()
 })
 
-const MODEL = 'gemini-2.5-flash'
-
 t.test('calls joining a deep queue between answers read a few budgets, not all', async (t) => {
   const projects = 200
-  const keys = Array.from({ length: projects }, (_, i) => ({
-    id: `k${i}`,
-    key: `s${i}`,
-    project: `p${i}`,
-  }))
-  const config = configSchema.parse({
-    keys,
-    limits: [{ models: MODEL, rpm: 1, tpm: 1e9, rpd: 1e9 }],
-    pools: { main: { keys: keys.map((k) => k.id) } },
-    queue: { maxSize: 100_000, maxWait: '14d' },
-  })
-  const runtimeKeys = config.keys.map((k) => new RuntimeKey(k))
-  const pool = new Pool('main', config.pools.main!, runtimeKeys)
-  const clock = new ManualClock(START)
-  const store = new CountingStore()
-  const scheduler = new BudgetScheduler({ config, clock, store, events: noEvents, pools: [pool] })
-  const client = { id: 'c', tier: 'free', priority: 0, tierConfig: { priority: 0 } } as Client
-  let id = 0
-  const plan = (tokens = 12): CallPlan => ({
-    requestId: `r${id++}`,
-    pool,
-    model: MODEL,
-    operation: 'generate',
-    cost: { requests: 1, tokens },
-    client,
-    priority: 0,
-    deadline: Infinity,
-    cancellation: new Cancellation(),
-    tried: new Set<string>(),
-  })
+  const keys = keysInOwnProjects(projects)
+  const { scheduler, store, clock, plan } = schedulerFixture(
+    {
+      keys,
+      limits: [{ models: MODEL, rpm: 1, tpm: 1e9, rpd: 1e9 }],
+      pools: { main: { keys: keys.map((k) => k.id) } },
+      queue: { maxSize: 100_000, maxWait: '14d' },
+    },
+    START,
+  )
   const held: Lease[] = []
-  const join = (tokens?: number) => void scheduler.acquire(plan(tokens)).then((l) => held.push(l))
+  const join = (tokens = 12) => {
+    const call = plan({ cost: { requests: 1, tokens }, deadline: Infinity })
+    void scheduler.acquire(call).then((lease) => held.push(lease))
+  }
 
   for (let i = 0; i < projects + 2_000; i++) join()
   await Promise.resolve()
