@@ -98,6 +98,11 @@ export class BudgetScheduler implements Scheduler {
   readonly #freeCursor = new Map<Pool, number>()
   /** Waiting calls by request id, for `GET /keypool/requests/{id}`. */
   readonly #waitingById = new Map<string, Waiter>()
+  /**
+   * Set by `drain`. A call that comes back from a retry's backoff during shutdown must not
+   * queue again: nothing would answer it before the grace period ends and its socket is cut.
+   */
+  #draining = false
 
   constructor(options: BudgetSchedulerOptions) {
     this.#clock = options.clock
@@ -145,6 +150,7 @@ export class BudgetScheduler implements Scheduler {
       const lease = this.#grant(lane, plan, now, now)
       if (lease) return Promise.resolve(lease)
     }
+    if (this.#draining) throw shuttingDown()
     this.#refuseWithoutKeys(lane)
     this.#refuseLongWait(lane, plan, now)
     return this.#enqueue(lane, plan, now)
@@ -165,12 +171,13 @@ export class BudgetScheduler implements Scheduler {
   }
 
   drain(): number {
+    this.#draining = true
     let drained = 0
     for (const lanes of this.#lanes.values()) {
       for (const lane of lanes.values()) {
         for (let entry = lane.waiting.shift(0); entry; entry = lane.waiting.shift(0)) {
           this.#release(entry.item)
-          entry.item.reject(new KeypoolError('KP_ERR_SHUTTING_DOWN', { retry: '1s' }, 1))
+          entry.item.reject(shuttingDown())
           this.#events.queueRejected({ pool: lane.pool.name, reason: 'shutdown' })
           drained++
         }
@@ -333,6 +340,7 @@ export class BudgetScheduler implements Scheduler {
     if (!waiter.entry || !waiter.lane.waiting.remove(waiter.entry)) return
     this.#release(waiter)
     if (why === 'cancelled') {
+      // No one reads this refusal: the proxy sees the call cancelled and logs 499 instead.
       waiter.reject(new KeypoolError('KP_ERR_INTERNAL', { detail: 'client went away' }))
       return
     }
@@ -486,6 +494,11 @@ const REJECTIONS: Partial<Record<string, QueueRejection>> = {
   KP_ERR_WAIT_TOO_LONG: 'wait-too-long',
   KP_ERR_REQUEST_TOO_LARGE: 'too-large',
   KP_ERR_NO_KEY: 'no-key',
+  KP_ERR_SHUTTING_DOWN: 'shutdown',
+}
+
+function shuttingDown(): KeypoolError {
+  return new KeypoolError('KP_ERR_SHUTTING_DOWN', { retry: '1s' }, 1)
 }
 
 function freeLease(key: RuntimeKey, plan: CallPlan): BudgetLease {

@@ -55,7 +55,10 @@ export interface Scheduler {
   acquire(plan: CallPlan): Promise<Lease>
   /** Tells the scheduler what the attempt taught: usage to correct, keys or budgets to rest. */
   settle(lease: Lease, outcome: Outcome): void
-  /** Refuses every waiting call (shutdown); returns how many there were. */
+  /**
+   * Refuses every waiting call (shutdown), and from then on every call that would have to
+   * wait; returns how many were waiting.
+   */
   drain(): number
   /** How long a call like this one would wait now for a budget (ms), when it can tell. */
   predictWait?(plan: CallPlan): number | undefined

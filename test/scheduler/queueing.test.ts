@@ -140,6 +140,24 @@ t.test('a queued call whose deadline passes gets 504 DEADLINE_EXCEEDED', async (
   t.same(requestLine(stack, 'KP_ERR_QUEUE_TIMEOUT')?.queueMs, 70_000, 'and so does its log line')
 })
 
+t.test('a call in its retry backoff at shutdown is refused 503, not queued again', async (t) => {
+  const clock = new ManualClock()
+  const stack = await queueStack(t, clock)
+  stack.sim.faults.add({ kind: 'status', preset: 'overloaded', count: 1 })
+  const retrying = call(stack, TOKENS.free, 'meets a 503')
+  await waitFor(() => stack.logs.some((line) => line.msg === 'retry on another key'), 'a backoff')
+
+  const stopping = stack.keypool.shutdown(30_000)
+  clock.advance(10_000)
+  const refused = await retrying
+  t.equal(refused.status, 503, "the minute's unit is spent: the retry would have to wait")
+  t.equal(refused.json.error.status, 'UNAVAILABLE')
+  t.equal(refused.headers.get('x-keypool-attempts'), '1')
+  t.equal(depth(stack), 0, 'nothing waits after the drain')
+  t.equal(stack.sim.calls.length, 1, 'nothing more was sent')
+  await stopping
+})
+
 /** A clock that moves a millisecond each time it is read, as a busy machine's would. */
 class CreepingClock extends ManualClock {
   #reads = 0
