@@ -126,11 +126,11 @@ async function sendWithRetries(ctx: ProxyContext, call: Call): Promise<void> {
     // A client gone during a backoff must not take another budget unit for an answer no one
     // will read; its call ends here and its request line says 499.
     stopIfGone(call)
-    // When the keys died on the way (invalid, leaked), this throws keypool's 503 rather than
-    // passing on Google's "API key not valid": the client's own token is fine.
     const askedAt = ctx.clock.now()
     let lease: Lease
     try {
+      // When the keys died on the way (invalid, leaked), this throws keypool's 503 rather
+      // than passing on Google's "API key not valid": the client's own token is fine.
       lease = await acquireLease(ctx, call)
     } catch (error) {
       // A call refused after it waited (its deadline, a shutdown, its client gone) still
@@ -331,7 +331,7 @@ async function afterAttempt(
       return afterHeld(ctx, call, lease, result)
     case 'not-sent':
       ctx.scheduler.settle(lease, { kind: 'failed' })
-      stopIfGone(call)
+      stopIfGone(call) // before the backoff: no one waits for its end
       return retryOrFail(ctx, call, lease, 'unreachable', unreachable(result.error))
     case 'lost':
       ctx.scheduler.settle(lease, { kind: 'failed' })

@@ -38,12 +38,15 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 t.test('a waiting call whose client goes away leaves the queue and takes no unit', async (t) => {
   const { scheduler, clock, plan, depth } = oneCallAMinute()
   await scheduler.acquire(plan())
+  const waitAlone = scheduler.predictWait(plan())
   const cancellation = new Cancellation()
   const waiting = scheduler.acquire(plan(cancellation))
   t.equal(depth(), 1, 'the second call of the minute waits')
+  t.ok(scheduler.predictWait(plan())! > waitAlone!, 'and a third would wait behind it')
 
   cancellation.cancel(GONE)
   t.equal(depth(), 0, 'the queue is empty at once')
+  t.equal(scheduler.predictWait(plan()), waitAlone, 'and no one waits behind it any more')
   t.match(await refusal(waiting), /^KP_ERR_INTERNAL: .*client went away/)
 
   clock.advance(60_000)
