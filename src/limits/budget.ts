@@ -73,11 +73,6 @@ export const BARE_COOL_MS = 60_000
 /** The doubling stops here: a spend cap's rolling window is 10 minutes (gemini-wire §3.2). */
 export const MAX_BARE_COOL_MS = 60 * 60_000
 
-interface Fit {
-  at: number
-  reason: RefusalReason
-}
-
 export class Budget {
   readonly project: string
   readonly budgetModel: string
@@ -133,9 +128,9 @@ export class Budget {
 
   /** Admits and takes `cost` at `now` in one step, or says when it could. */
   tryAcquire(cost: Cost, now: number): AcquireResult {
-    if (this.nextFitAt(cost, now) > now) {
-      const fit = this.#fit(cost, now)
-      return { ok: false, retryAt: fit.at, reason: fit.reason }
+    const fitAt = this.nextFitAt(cost, now)
+    if (fitAt > now) {
+      return { ok: false, retryAt: fitAt, reason: this.#holdingUntil(fitAt, cost, now) }
     }
 
     this.#rpm.take(cost.requests, now)
@@ -152,7 +147,10 @@ export class Budget {
     return { ok: true, reservation }
   }
 
-  /** The earliest time `cost` would be admitted if nothing else is taken: `now` if at once. */
+  /**
+   * The earliest time `cost` would be admitted if nothing else is taken: `now` if at once. Each
+   * limit frees up only as time passes, so the latest of their fit times fits them all.
+   */
   nextFitAt(cost: Cost, now: number): number {
     const state = this.#current(now)
     return Math.max(
@@ -261,22 +259,14 @@ export class Budget {
     this.#until = until
   }
 
-  /** Each limit frees up only as time passes, so the latest of their fit times fits them all. */
-  #fit(cost: Cost, now: number): Fit {
-    const fit: Fit = { at: now, reason: 'rpm' }
+  /** Which limit holds `cost` until `fitAt`; on a tie, the state, then rpd, rpm and tpm. */
+  #holdingUntil(fitAt: number, cost: Cost, now: number): RefusalReason {
     const state = this.#current(now)
-    if (state !== 'ok') raise(fit, this.#until, state)
-    raise(fit, this.#rpd.nextFitAt(cost.requests, now), 'rpd')
-    raise(fit, this.#rpm.nextFitAt(cost.requests, now), 'rpm')
-    raise(fit, this.#tpm.nextFitAt(cost.tokens, now), 'tpm')
-    return fit
+    if (state !== 'ok' && this.#until === fitAt) return state
+    if (this.#rpd.nextFitAt(cost.requests, now) === fitAt) return 'rpd'
+    if (this.#rpm.nextFitAt(cost.requests, now) === fitAt) return 'rpm'
+    return 'tpm'
   }
-}
-
-function raise(fit: Fit, at: number, reason: RefusalReason): void {
-  if (at <= fit.at) return
-  fit.at = at
-  fit.reason = reason
 }
 
 function over(limit: LimitKind, max: number, cost: number): TooLarge {
