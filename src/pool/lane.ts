@@ -70,6 +70,11 @@ export class Lane<W> {
     return this.#ready[this.#cursor++]
   }
 
+  /** A ready slot drawn at random, `random` giving [0, 1). */
+  randomReady(random: () => number): Slot | undefined {
+    return this.#ready[Math.floor(random() * this.#ready.length)]
+  }
+
   sleep(slot: Slot, until: number): void {
     if (slot.place === 'asleep') {
       if (until > slot.wakeAt) {

@@ -27,15 +27,23 @@ export function keysInOwnProjects(count: number) {
 /**
  * A BudgetScheduler alone, as the scheduler tests drive it: the config's pool `main`, a manual
  * clock, a store that counts its budget reads, and `plan` for the calls, which by default cost
- * one request and 10 tokens of MODEL and may wait 10 minutes.
+ * one request and 10 tokens of MODEL and may wait 10 minutes. `random` (Math.random unless
+ * given) is the scheduler's, for its random draws between keys.
  */
-export function schedulerFixture(input: object, start?: number) {
+export function schedulerFixture(input: object, start?: number, random?: () => number) {
   const config = configSchema.parse(input)
   const keys = config.keys.map((key) => new RuntimeKey(key))
   const pool = new Pool('main', config.pools.main!, keys)
   const clock = new ManualClock(start)
   const store = new CountingStore()
-  const scheduler = new BudgetScheduler({ config, clock, store, events: noEvents, pools: [pool] })
+  const scheduler = new BudgetScheduler({
+    config,
+    clock,
+    store,
+    events: noEvents,
+    pools: [pool],
+    random,
+  })
   let next = 0
   const plan = (overrides: Partial<CallPlan> = {}): CallPlan => ({
     requestId: `r${next++}`,
