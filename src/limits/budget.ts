@@ -180,8 +180,8 @@ export class Budget {
   /**
    * The least fraction left of rpm, tpm and rpd, in [0, 1], when `cost` fits at `now`; -1 when
    * it does not (cooling, exhausted, a limit too full). One pass over the limits for the key
-   * chooser, which reads up to 8 budgets per call: with 1,000 keys each read is a cache miss,
-   * and a second read of the same budget for its fit (`nextFitAt`) cost about 1 µs a call.
+   * chooser, which reads up to 8 budgets per call (2 in a larger pool): with 1,000 keys each
+   * read is a cache miss, and a second read of a budget for its fit cost about 1 µs a call.
    */
   headroomIfFits(cost: Cost, now: number): number {
     if (this.#current(now) !== 'ok') return -1
