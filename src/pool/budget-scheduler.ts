@@ -23,9 +23,9 @@ const COMPARED = 8
 /**
  * Under most-headroom in a larger pool: the slot next in turn against one drawn at random, the
  * better wins ("power of two choices", Envoy's least-request default). With 1,000 projects each
- * budget read misses the CPU caches; 8 reads cost about 8 µs a call at a steady 3,000 calls a
- * second, 2 about 2 µs (docs/performance.md). The random draw matters: two neighbours in turn
- * would pair a half-spent budget with another as often as with a fresh one.
+ * budget read misses the CPU caches: comparing 8, such a pool cost 11-12 µs a call more than
+ * one of 3; comparing 2, 6-9 µs (docs/performance.md). The random draw matters: two neighbours
+ * in turn would pair a half-spent budget with another as often as with a fresh one.
  */
 const COMPARED_LARGE = 2
 
