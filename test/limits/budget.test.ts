@@ -1,5 +1,6 @@
 import t from 'tap'
 import { ManualClock } from '../../src/util/clock.js'
+import { seededRandom } from '../../src/util/random.js'
 import { BARE_COOL_MS, Budget, MAX_BARE_COOL_MS, type Cost } from '../../src/limits/budget.js'
 import { nextPacificMidnight } from '../../src/limits/pacific-day.js'
 
@@ -262,11 +263,8 @@ t.test('headroom is the least fraction left of the three limits', async (t) => {
 })
 
 t.test('headroomIfFits admits exactly what nextFitAt admits now', async (t) => {
-  let seed = 7
-  const random = (n: number) => {
-    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0
-    return (seed >>> 16) % n
-  }
+  const next = seededRandom(7)
+  const random = (n: number) => Math.floor(next() * n)
   const limitSets = [
     { rpm: 4, tpm: 100, rpd: 20 },
     { rpm: 4, tpm: 100, rpd: Infinity },

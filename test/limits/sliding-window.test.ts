@@ -1,17 +1,7 @@
 import t from 'tap'
 import { ManualClock } from '../../src/util/clock.js'
+import { seededRandom } from '../../src/util/random.js'
 import { MINUTE_MS, SlidingWindow } from '../../src/limits/sliding-window.js'
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = Math.imul(a ^ (a >>> 15), 1 | a)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 t.test(
   'a burst up to the limit passes at once and the next unit fits 60 s after the first take',
@@ -57,7 +47,7 @@ t.test('nextFitAt waits for enough of the oldest units to come back', async (t) 
 
 t.test('no 60 s interval ever holds more than the limit under random takes', async (t) => {
   for (const seed of [1, 7, 42, 2026]) {
-    const random = prng(seed)
+    const random = seededRandom(seed)
     const limit = 1 + Math.floor(random() * 40)
     const window = new SlidingWindow(limit)
     const log: Array<[number, number]> = []

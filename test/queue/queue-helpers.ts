@@ -1,16 +1,7 @@
 import type { FairQueue, QueueEntry } from '../../src/queue/index.js'
 
-/** mulberry32: a small seeded PRNG, so randomised checks fail the same way every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let mixed = state
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1)
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61)
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Seeded, so randomised checks fail the same way every run. */
+export { seededRandom } from '../../src/util/random.js'
 
 /** An integer in [0, bound). */
 export function randomInt(random: () => number, bound: number): number {
