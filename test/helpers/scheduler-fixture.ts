@@ -19,9 +19,28 @@ const CLIENT: Client = {
   digest: undefined,
 }
 
-/** `count` keys, each in a project of its own: k0 in p0, k1 in p1, and so on. */
-export function keysInOwnProjects(count: number) {
-  return Array.from({ length: count }, (_, i) => ({ id: `k${i}`, key: `s${i}`, project: `p${i}` }))
+/**
+ * A config of `count` keys, each in a project of its own (k0 in p0, k1 in p1, and so on), all
+ * in pool `main`, with one limit for MODEL. `pool` adds to the pool's settings (a strategy),
+ * `rest` to the config's (a queue).
+ */
+export function ownProjectsConfig(
+  count: number,
+  limit: { rpm: number; tpm: number; rpd: number },
+  pool: object = {},
+  rest: object = {},
+) {
+  const keys = Array.from({ length: count }, (_, i) => ({
+    id: `k${i}`,
+    key: `s${i}`,
+    project: `p${i}`,
+  }))
+  return {
+    keys,
+    limits: [{ models: MODEL, ...limit }],
+    pools: { main: { keys: keys.map((k) => k.id), ...pool } },
+    ...rest,
+  }
 }
 
 /**

@@ -1,13 +1,8 @@
 import t from 'tap'
-import { keysInOwnProjects, MODEL, schedulerFixture } from '../helpers/scheduler-fixture.js'
+import { ownProjectsConfig, schedulerFixture } from '../helpers/scheduler-fixture.js'
 
 function setup(keyCount: number) {
-  const keys = keysInOwnProjects(keyCount)
-  return schedulerFixture({
-    keys,
-    limits: [{ models: MODEL, rpm: 1000, tpm: 10_000_000, rpd: 100_000 }],
-    pools: { main: { keys: keys.map((k) => k.id) } },
-  })
+  return schedulerFixture(ownProjectsConfig(keyCount, { rpm: 1000, tpm: 10_000_000, rpd: 100_000 }))
 }
 
 async function readsPerAcquire(keyCount: number): Promise<number> {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { seededRandom } from '../../src/util/random.js'
-import { keysInOwnProjects, schedulerFixture } from '../helpers/scheduler-fixture.js'
+import { ownProjectsConfig, schedulerFixture } from '../helpers/scheduler-fixture.js'
 
 /**
  * Which project a pool's strategy sends calls to, observed as a user would: the key each lease
@@ -8,13 +8,9 @@ import { keysInOwnProjects, schedulerFixture } from '../helpers/scheduler-fixtur
  * call served stays in its budget for the whole test.
  */
 function pool(keyCount: number, poolConfig: object = {}, seed = 1) {
-  const keys = keysInOwnProjects(keyCount)
+  const limit = { rpm: 100, tpm: 10_000_000, rpd: 100_000 }
   return schedulerFixture(
-    {
-      keys,
-      limits: [{ models: 'gemini-2.5-flash', rpm: 100, tpm: 10_000_000, rpd: 100_000 }],
-      pools: { main: { keys: keys.map((k) => k.id), ...poolConfig } },
-    },
+    ownProjectsConfig(keyCount, limit, poolConfig),
     undefined,
     seededRandom(seed),
   )

@@ -8,7 +8,7 @@ import { ProjectGroup } from '../../src/pool/project-group.js'
 import type { Lease } from '../../src/pool/scheduler.js'
 import { MemoryBudgetStore } from '../../src/state/memory-budget-store.js'
 import { seededRandom } from '../../src/util/random.js'
-import { keysInOwnProjects, MODEL, schedulerFixture } from '../helpers/scheduler-fixture.js'
+import { ownProjectsConfig, schedulerFixture } from '../helpers/scheduler-fixture.js'
 
 const START = Date.UTC(2026, 11, 4, 12)
 
@@ -155,16 +155,13 @@ t.test('where tokens per minute bind, the exact count decides', (t) => {
 
 t.test('calls joining a deep queue between answers read a few budgets, not all', async (t) => {
   const projects = 200
-  const keys = keysInOwnProjects(projects)
-  const { scheduler, store, clock, plan } = schedulerFixture(
-    {
-      keys,
-      limits: [{ models: MODEL, rpm: 1, tpm: 1e9, rpd: 1e9 }],
-      pools: { main: { keys: keys.map((k) => k.id) } },
-      queue: { maxSize: 100_000, maxWait: '14d' },
-    },
-    START,
+  const config = ownProjectsConfig(
+    projects,
+    { rpm: 1, tpm: 1e9, rpd: 1e9 },
+    {},
+    { queue: { maxSize: 100_000, maxWait: '14d' } },
   )
+  const { scheduler, store, clock, plan } = schedulerFixture(config, START)
   const held: Lease[] = []
   const join = (tokens = 12) => {
     const call = plan({ cost: { requests: 1, tokens }, deadline: Infinity })
